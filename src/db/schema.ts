@@ -1,0 +1,63 @@
+import { boolean, pgTable, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+
+// The tables as the migrations leave them (src/db/migrations is the source of truth; this file
+// gives queries their types). Field names follow the guide, columns are snake_case.
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const clusters = pgTable('clusters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  userId: uuid('user_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const notes = pgTable('notes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  content: text('content').notNull(),
+  tags: text('tags').array().notNull().default([]),
+  embedding: vector('embedding', { dimensions: 1536 }),
+  userId: uuid('user_id').notNull(),
+  clusterId: uuid('cluster_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  deletedAt: ts('deleted_at'),
+});
+
+export const stacks = pgTable('stacks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  pinned: boolean('pinned').notNull().default(false),
+  userId: uuid('user_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const insights = pgTable('insights', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  content: text('content').notNull(),
+  weekStart: ts('week_start').notNull(),
+  weekEnd: ts('week_end').notNull(),
+  userId: uuid('user_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const vaultNotes = pgTable('vault_notes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ciphertext: text('ciphertext').notNull(),
+  iv: text('iv').notNull(),
+  salt: text('salt').notNull(),
+  userId: uuid('user_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  deletedAt: ts('deleted_at'),
+});

@@ -1,0 +1,11 @@
+/** The few SQL operations every part of MindStorm needs, the same on PGlite and PostgreSQL. */
+export interface SqlSession {
+  /** One parameterised statement; rows as plain objects. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** One parameterised statement; rows as arrays of values in column order (for Drizzle). */
+  queryArrays(text: string, params?: unknown[]): Promise<unknown[][]>;
+  /** Several statements without parameters (migration files). */
+  exec(text: string): Promise<void>;
+  /** Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+}
