@@ -1,0 +1,27 @@
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+
+/** A command's failure: printed as one line, exit code 1 (2 for usage errors). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Opens the configured database for one command, and closes it when the command is done. */
+export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.MINDSTORM_DATA_DIR,
+    pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
+  });
+  try {
+    return await fn(db, config);
+  } finally {
+    await db.close();
+  }
+}
