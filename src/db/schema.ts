@@ -1,4 +1,6 @@
-import { boolean, pgTable, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+import { boolean, customType, pgTable, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 // The tables as the migrations leave them (src/db/migrations is the source of truth; this file
 // gives queries their types). Field names follow the guide, columns are snake_case.
@@ -8,6 +10,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   email: text('email').notNull().unique(),
+  passwordHash: text('password_hash'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -60,4 +63,15 @@ export const vaultNotes = pgTable('vault_notes', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   deletedAt: ts('deleted_at'),
+});
+
+export const authTokens = pgTable('auth_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull(),
+  kind: text('kind', { enum: ['session', 'api'] }).notNull(),
+  name: text('name'),
+  tokenHash: bytea('token_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at'),
+  lastUsedAt: ts('last_used_at'),
 });

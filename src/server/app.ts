@@ -9,7 +9,13 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { AccountsService } from '../services/accounts.service.ts';
+import { NotesService } from '../services/notes.service.ts';
+import { memoryRateLimiter, type RateLimiter } from '../services/rate-limit.ts';
+import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { notesRoutes } from './routes/notes.routes.ts';
+import { tokensRoutes } from './routes/tokens.routes.ts';
 import type { App } from './types.ts';
 
 /** What the app needs from the outside world. */
@@ -17,7 +23,11 @@ export interface AppDeps {
   db: Database;
   config: Config;
   logger: Logger;
+  /** Sign-in limits; by default 10 failures per account and 100 attempts per address in 15 minutes. */
+  signInLimits?: { perAccount: RateLimiter; perAddress: RateLimiter };
 }
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -50,8 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
+    bodyLimit: 256 * 1024, // a note is at most 100 KB; larger bodies are refused with 413
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -79,6 +88,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const accounts = new AccountsService(
+    deps.db,
+    deps.signInLimits ?? { perAccount: memoryRateLimiter(10, FIFTEEN_MINUTES), perAddress: memoryRateLimiter(100, FIFTEEN_MINUTES) },
+  );
+  const notes = new NotesService(deps.db);
+  app.decorateRequest('principal', null);
   healthRoutes(app, deps.db);
+  authRoutes(app, accounts);
+  tokensRoutes(app, accounts);
+  notesRoutes(app, accounts, notes);
   return app;
 }

@@ -30,7 +30,8 @@ export function installErrorHandler(app: App): void {
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       code = 'validation_failed';
       const issue = err.validation[0];
-      const where = `${err.validationContext ?? 'request'}${issue?.instancePath ? issue.instancePath.replaceAll('/', '.') : ''}`;
+      const path = (issue?.instancePath ?? '').split('/').filter(Boolean).join('.');
+      const where = `${err.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
       message = `invalid ${where}: ${issue?.message ?? 'does not match the schema'}`;
     } else if (err instanceof SyntaxError || fastifyCode(err)) {
       code = fastifyCode(err) ?? 'invalid_json';

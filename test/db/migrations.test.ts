@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, migrationStatus } from '../../src/db/migrate.ts';
 import { backends, scratchDatabase, type Scratch } from '../helpers/databases.ts';
 
+const ALL = loadMigrations().map((m) => m.version);
+
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`migrations on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
     let scratch: Scratch | undefined;
@@ -13,11 +15,11 @@ for (const backend of backends) {
     it('applies every migration from empty, in order, and reports them in --status', async () => {
       scratch = await scratchDatabase(backend.name, { migrated: false });
       const before = await scratch.db.withSession((s) => migrationStatus(s));
-      expect(before.map((m) => m.appliedAt)).toEqual([null, null, null, null]);
-      expect(before.map((m) => m.label)).toEqual(['v1.0', 'v1.1', 'v1.2', 'v1.3']);
+      expect(before.every((m) => m.appliedAt === null)).toBe(true);
+      expect(before.map((m) => m.label).slice(0, 4)).toEqual(['v1.0', 'v1.1', 'v1.2', 'v1.3']);
 
       const ran = await scratch.db.withSession((s) => migrate(s));
-      expect(ran).toEqual([1, 2, 3, 4]);
+      expect(ran).toEqual(ALL);
       const after = await scratch.db.withSession((s) => migrationStatus(s));
       expect(after.every((m) => m.appliedAt instanceof Date)).toBe(true);
 
@@ -42,8 +44,8 @@ for (const backend of backends) {
       scratch = await scratchDatabase(backend.name, { migrated: false });
       expect(await scratch.db.withSession((s) => migrate(s, { to: 2 }))).toEqual([1, 2]);
       const status = await scratch.db.withSession((s) => migrationStatus(s));
-      expect(status.map((m) => m.appliedAt !== null)).toEqual([true, true, false, false]);
-      expect(await scratch.db.withSession((s) => migrate(s))).toEqual([3, 4]);
+      expect(status.map((m) => m.appliedAt !== null)).toEqual(ALL.map((v) => v <= 2));
+      expect(await scratch.db.withSession((s) => migrate(s))).toEqual(ALL.slice(2));
     });
 
     it('refuses to run when an applied migration file was changed', async () => {
@@ -59,7 +61,7 @@ for (const backend of backends) {
 
     it('refuses a database that has a migration this code does not know', async () => {
       scratch = await scratchDatabase(backend.name);
-      const older = loadMigrations().slice(0, 3);
+      const older = loadMigrations().slice(0, -1);
       await expect(scratch.db.withSession((s) => migrate(s, { migrations: older }))).rejects.toThrow(
         /does not know; use a newer MindStorm/,
       );
@@ -69,15 +71,15 @@ for (const backend of backends) {
       scratch = await scratchDatabase(backend.name, { migrated: false });
       const broken = [
         ...loadMigrations(),
-        { version: 5, name: 'broken', label: '', sql: 'CREATE TABLE half_done (id int); SELECT no_such_column FROM users;', checksum: 'x' },
+        { version: ALL.length + 1, name: 'broken', label: '', sql: 'CREATE TABLE half_done (id int); SELECT no_such_column FROM users;', checksum: 'x' },
       ];
       await expect(scratch.db.withSession((s) => migrate(s, { migrations: broken }))).rejects.toThrow(
-        /0005_broken\.sql failed/,
+        new RegExp(`${String(ALL.length + 1).padStart(4, '0')}_broken\\.sql failed`),
       );
       const half = await scratch.db.query<{ t: string | null }>(`SELECT to_regclass('half_done')::text AS t`);
       expect(half[0]?.t).toBeNull();
       const versions = await scratch.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1');
-      expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((v) => v.version)).toEqual(ALL);
     });
   });
 }
@@ -93,9 +95,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('concurrent migrators on one Pos
           scratch.db.withSession((s) => migrate(s)),
           second.withSession((s) => migrate(s)),
         ]);
-        expect([...a, ...b].sort()).toEqual([1, 2, 3, 4]);
+        expect([...a, ...b].sort((x, y) => x - y)).toEqual(ALL);
         const rows = await scratch.db.query('SELECT version FROM schema_migrations');
-        expect(rows).toHaveLength(4);
+        expect(rows).toHaveLength(ALL.length);
       } finally {
         await second.close();
       }

@@ -1,0 +1,72 @@
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import type { UserTx } from '../as-user.ts';
+import { authTokens } from '../schema.ts';
+
+/** A session or API token as stored (its hash only). */
+export interface TokenRow {
+  id: string;
+  userId: string;
+  kind: 'session' | 'api';
+  name: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+const columns = {
+  id: authTokens.id,
+  userId: authTokens.userId,
+  kind: authTokens.kind,
+  name: authTokens.name,
+  createdAt: authTokens.createdAt,
+  expiresAt: authTokens.expiresAt,
+  lastUsedAt: authTokens.lastUsedAt,
+};
+
+/** Stores a new token's hash. */
+export async function insertToken(
+  tx: UserTx,
+  t: { userId: string; kind: 'session' | 'api'; name: string | null; tokenHash: Buffer; expiresAt: Date | null },
+): Promise<TokenRow> {
+  const [row] = await tx.orm.insert(authTokens).values(t).returning(columns);
+  return row!;
+}
+
+/** The token with this hash, if any (service role: the user is not known yet). */
+export async function findTokenByHash(tx: UserTx, tokenHash: Buffer): Promise<TokenRow | null> {
+  const rows = await tx.orm.select(columns).from(authTokens).where(eq(authTokens.tokenHash, tokenHash));
+  return rows[0] ?? null;
+}
+
+/** Notes when a token was last used (at most once a minute, to spare writes). */
+export async function touchToken(tx: UserTx, id: string): Promise<void> {
+  await tx.orm
+    .update(authTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(authTokens.id, id), sql`(${authTokens.lastUsedAt} IS NULL OR ${authTokens.lastUsedAt} < now() - interval '1 minute')`));
+}
+
+/** A user's personal API tokens, newest first. */
+export function listApiTokens(tx: UserTx, userId: string): Promise<TokenRow[]> {
+  return tx.orm
+    .select(columns)
+    .from(authTokens)
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.kind, 'api')))
+    .orderBy(desc(authTokens.createdAt));
+}
+
+/** Removes one token of the user's, of one kind; false when there is none. */
+export async function deleteToken(tx: UserTx, userId: string, id: string, kind: 'session' | 'api'): Promise<boolean> {
+  const rows = await tx.orm
+    .delete(authTokens)
+    .where(and(eq(authTokens.id, id), eq(authTokens.userId, userId), eq(authTokens.kind, kind)))
+    .returning({ id: authTokens.id });
+  return rows.length > 0;
+}
+
+/** Ends every session of the user but one (after a password change). */
+export async function deleteOtherSessions(tx: UserTx, userId: string, keepId: string | null): Promise<void> {
+  await tx.orm
+    .delete(authTokens)
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.kind, 'session'), keepId ? ne(authTokens.id, keepId) : undefined));
+}
