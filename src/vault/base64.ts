@@ -1,5 +1,6 @@
 // Strict standard base64 (RFC 4648 section 4, with padding) for the API's string fields.
 // Works the same in browsers and Node without Buffer.
+import type { Bytes } from './format.ts';
 import { VaultError } from './errors.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -26,7 +27,7 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 /** Decodes canonical padded base64; anything else (whitespace, url alphabet, bad padding) throws 'malformed'. */
-export function fromBase64(text: string, what = 'base64 field'): Uint8Array {
+export function fromBase64(text: string, what = 'base64 field'): Bytes {
   const bad = (): never => {
     throw new VaultError('malformed', `${what} is not canonical base64`);
   };
