@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
 
 /** A command's failure: printed as one line, exit code 1 (2 for usage errors). */
 export class CliError extends Error {
@@ -11,8 +12,14 @@ export class CliError extends Error {
   }
 }
 
-/** Opens the configured database for one command, and closes it when the command is done. */
-export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+/**
+ * Opens the configured database for one command (applying pending migrations first, as the server
+ * does, unless told not to), and closes it when the command is done.
+ */
+export async function withDatabase<T>(
+  fn: (db: Database, config: Config) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -20,6 +27,7 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
     pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
   });
   try {
+    if (opts.migrate !== false) await db.withSession((s) => migrate(s));
     return await fn(db, config);
   } finally {
     await db.close();

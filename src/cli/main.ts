@@ -5,6 +5,7 @@ import { MigrationError } from '../db/migrate.ts';
 import { CliError } from './context.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerServe } from './serve.command.ts';
+import { registerUser } from './user.command.ts';
 
 /** Builds the `mindstorm` program: one file per command registers itself. */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerMigrate(program);
+  registerUser(program);
   return program;
 }
 

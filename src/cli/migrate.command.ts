@@ -23,6 +23,6 @@ export function registerMigrate(program: Command): void {
         }
         const ran = await db.withSession((s) => migrate(s));
         console.log(ran.length ? `applied ${ran.length} migration(s): ${ran.join(', ')}` : 'up to date: nothing to apply');
-      });
+      }, { migrate: false });
     });
 }

@@ -33,4 +33,4 @@ export const noteBody = z
 export const authErrors = { 400: errorBody, 401: errorBody, 404: errorBody, 429: errorBody };
 
 /** Marks a route as needing a session or API token in the OpenAPI document. */
-export const secured = [{ bearer: [] }, { cookie: [] }];
+export const secured: { [scheme: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/db/as-user.ts';
 import { backends } from '../helpers/databases.ts';
-import { signUp, startTestServer, type TestServer } from '../helpers/server.ts';
+import { signUp, startTestServer, type Answer, type TestServer } from '../helpers/server.ts';
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`notes API on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
@@ -117,7 +117,7 @@ for (const backend of backends) {
       let cursor: string | null = null;
       let page = 0;
       do {
-        const [res] = await Promise.all([
+        const [res]: [Answer, unknown] = await Promise.all([
           u.api.get(`/api/notes?limit=37${cursor ? `&cursor=${cursor}` : ''}`),
           u.api.post('/api/notes', { content: `arrived during page ${page}` }),
         ]);
