@@ -4,6 +4,7 @@ import { DataDirLockedError } from '../db/lock-file.ts';
 import { MigrationError } from '../db/migrate.ts';
 import { CliError } from './context.ts';
 import { registerMigrate } from './migrate.command.ts';
+import { registerReembed } from './reembed.command.ts';
 import { registerServe } from './serve.command.ts';
 import { registerUser } from './user.command.ts';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerMigrate(program);
   registerUser(program);
+  registerReembed(program);
   return program;
 }
 

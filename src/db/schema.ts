@@ -1,4 +1,4 @@
-import { boolean, customType, pgTable, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -28,6 +28,7 @@ export const notes = pgTable('notes', {
   content: text('content').notNull(),
   tags: text('tags').array().notNull().default([]),
   embedding: vector('embedding', { dimensions: 1536 }),
+  embeddingModel: text('embedding_model'),
   userId: uuid('user_id').notNull(),
   clusterId: uuid('cluster_id'),
   createdAt: ts('created_at').notNull().defaultNow(),
@@ -74,4 +75,24 @@ export const authTokens = pgTable('auth_tokens', {
   createdAt: ts('created_at').notNull().defaultNow(),
   expiresAt: ts('expires_at'),
   lastUsedAt: ts('last_used_at'),
+});
+
+export const stackNotes = pgTable(
+  'stack_notes',
+  {
+    stackId: uuid('stack_id').notNull(),
+    noteId: uuid('note_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    position: integer('position').notNull(),
+    addedAt: ts('added_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.stackId, t.noteId] })],
+);
+
+export const vaultKeys = pgTable('vault_keys', {
+  userId: uuid('user_id').primaryKey(),
+  wrappedKey: text('wrapped_key').notNull(),
+  kdf: jsonb('kdf').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -11,10 +11,18 @@ import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { AccountsService } from '../services/accounts.service.ts';
 import { NotesService } from '../services/notes.service.ts';
+import { SearchService } from '../services/search.service.ts';
+import { createEmbeddingProvider, type EmbeddingProvider } from '../embeddings/provider.ts';
+import { EmbeddingWorker } from '../embeddings/worker.ts';
+import { StacksService } from '../services/stacks.service.ts';
+import { VaultService } from '../services/vault.service.ts';
 import { memoryRateLimiter, type RateLimiter } from '../services/rate-limit.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { notesRoutes } from './routes/notes.routes.ts';
+import { searchRoutes } from './routes/search.routes.ts';
+import { stacksRoutes } from './routes/stacks.routes.ts';
+import { vaultRoutes } from './routes/vault.routes.ts';
 import { tokensRoutes } from './routes/tokens.routes.ts';
 import type { App } from './types.ts';
 
@@ -23,6 +31,10 @@ export interface AppDeps {
   db: Database;
   config: Config;
   logger: Logger;
+  /** The embeddings provider; by default the configured one. */
+  embeddings?: EmbeddingProvider;
+  /** Whether the background embedding worker runs (tests drain it by hand). Default true. */
+  startWorker?: boolean;
   /** Sign-in limits; by default 10 failures per account and 100 attempts per address in 15 minutes. */
   signInLimits?: { perAccount: RateLimiter; perAddress: RateLimiter };
 }
@@ -93,11 +105,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps.db,
     deps.signInLimits ?? { perAccount: memoryRateLimiter(10, FIFTEEN_MINUTES), perAddress: memoryRateLimiter(100, FIFTEEN_MINUTES) },
   );
-  const notes = new NotesService(deps.db);
+  const provider = deps.embeddings ?? createEmbeddingProvider(deps.config);
+  const worker = new EmbeddingWorker(deps.db, provider, { logger: deps.logger });
+  app.decorate('embeddingWorker', worker);
+  if (deps.startWorker !== false) app.addHook('onReady', async () => worker.start());
+  app.addHook('onClose', async () => worker.stop());
+  const notes = new NotesService(deps.db, () => worker.wake());
+  const search = new SearchService(deps.db, provider, deps.db.kind === 'pglite' ? 3000 : 10000, deps.logger);
+  const stacks = new StacksService(deps.db);
+  const vault = new VaultService(deps.db);
   app.decorateRequest('principal', null);
   healthRoutes(app, deps.db);
   authRoutes(app, accounts);
   tokensRoutes(app, accounts);
   notesRoutes(app, accounts, notes);
+  searchRoutes(app, accounts, search);
+  stacksRoutes(app, accounts, stacks);
+  vaultRoutes(app, accounts, vault);
   return app;
 }

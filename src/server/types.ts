@@ -9,3 +9,10 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   ZodTypeProvider
 >;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The background embedding worker (tests drain it). */
+    embeddingWorker: import('../embeddings/worker.ts').EmbeddingWorker;
+  }
+}

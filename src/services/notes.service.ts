@@ -45,13 +45,19 @@ export function decodeCursor(cursor: string): NoteCursor {
 
 /** Writing, reading, listing and trashing notes. */
 export class NotesService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Called after a note's text changed (the embedding worker wakes up). */
+    private readonly onTextChanged: () => void = () => undefined,
+  ) {}
 
   /** Writes a note (embedding and clustering follow in the background). */
-  create(userId: string, content: string, tags: readonly string[] = []): Promise<NoteRow> {
+  async create(userId: string, content: string, tags: readonly string[] = []): Promise<NoteRow> {
     const body = checkContent(content);
     const t = normaliseTags(tags);
-    return asUser(this.db, userId, (tx) => repo.insertNote(tx, userId, body, t));
+    const note = await asUser(this.db, userId, (tx) => repo.insertNote(tx, userId, body, t));
+    this.onTextChanged();
+    return note;
   }
 
   /** One live note. */
@@ -74,6 +80,7 @@ export class NotesService {
       return repo.updateNote(tx, userId, id, changes);
     });
     if (!note) throw notFound('note');
+    if (changes.content !== undefined) this.onTextChanged();
     return note;
   }
 

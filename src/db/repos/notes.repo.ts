@@ -69,7 +69,11 @@ export async function updateNote(
   patch: { content?: string; tags?: string[]; clusterId?: string | null },
 ): Promise<NoteRow | null> {
   const set: Partial<typeof notes.$inferInsert> = { ...patch };
-  if (patch.content !== undefined) set.embedding = sql`CASE WHEN ${notes.content} = ${patch.content} THEN ${notes.embedding} END` as never;
+  if (patch.content !== undefined) {
+    // the vector (and the model that made it) stays only if the text is the same
+    set.embedding = sql`CASE WHEN ${notes.content} = ${patch.content} THEN ${notes.embedding} END` as never;
+    set.embeddingModel = sql`CASE WHEN ${notes.content} = ${patch.content} THEN ${notes.embeddingModel} END` as never;
+  }
   const rows = await tx.orm
     .update(notes)
     .set(set)

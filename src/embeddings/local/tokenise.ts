@@ -1,0 +1,51 @@
+/** Turns arbitrary note text (Markdown, URLs, code, any script, emoji) into lower-case word tokens. */
+
+/** URL schemes and `www.` carry no topic, and their GloVe ranks would make them look rare. */
+const URL_NOISE = /\b(?:https?|ftp|file|mailto):(?:\/\/)?|\bwww\./giu;
+
+/** Words (letters, marks, digits, with inner apostrophes) or single emoji. */
+const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|\p{Extended_Pictographic}/gu;
+
+/** Scripts written without spaces: indexed as overlapping character bigrams. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** English clitics that GloVe splits off ('s, n't, ...): dropped, the stem word is kept. */
+const CLITIC = /n['’]t$|['’](?:s|d|ll|re|ve|m)$/;
+
+/** Camel-case boundaries inside identifiers and product names: "LibreOffice" → Libre|Office. */
+const CAMEL = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+
+/** Longest token kept whole; longer runs (hashes, base64) are cut so they cannot dominate. */
+const MAX_TOKEN = 40;
+
+/** Overlapping character bigrams of an unspaced-script run (the run itself if one character). */
+function charBigrams(run: string): string[] {
+  const chars = Array.from(run);
+  if (chars.length < 2) return chars;
+  return chars.slice(1).map((c, i) => chars[i] + c);
+}
+
+/** Lower-case parts of one raw token: the clitic-free word, plus camel-case parts when it has any. */
+function expandToken(raw: string, camel: boolean): string[] {
+  const word = raw.replace(CLITIC, '');
+  if (UNSPACED.test(word)) return charBigrams(word.toLowerCase());
+  const pieces = word.split(/['’]/).filter(Boolean);
+  const out: string[] = [];
+  for (const p of pieces) {
+    const lower = p.toLowerCase().slice(0, MAX_TOKEN);
+    out.push(lower);
+    if (camel) {
+      const parts = p.split(CAMEL);
+      if (parts.length > 1) for (const part of parts) out.push(part.toLowerCase());
+    }
+  }
+  return out;
+}
+
+/** Tokens of a text, in order; camel-case parts follow their whole word when `camel` is set. */
+export function tokenise(text: string, camel = true): string[] {
+  const clean = text.normalize('NFKC').replace(URL_NOISE, ' ');
+  const out: string[] = [];
+  for (const m of clean.matchAll(TOKEN)) out.push(...expandToken(m[0], camel));
+  return out;
+}
