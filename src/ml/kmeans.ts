@@ -1,4 +1,7 @@
-/** Seeded k-means (k-means++ init, Lloyd iterations) on flat Float64Array rows: ~10× faster than ml-kmeans' number[][] code at 100k rows (docs/clustering.md). */
+/**
+ * Seeded k-means (k-means++ init, Lloyd iterations) on flat Float64Array rows, for the eval baselines and row helpers. Own code:
+ * 2.8× faster than ml-kmeans on number[][] (10k×200, k=16, 20 iterations: 2.0 s vs 5.7 s, docs/clustering.md).
+ */
 import { createRng } from './random.js';
 import type { DenseMatrix } from './sparse.js';
 import { denseZeros } from './sparse.js';
@@ -134,14 +137,14 @@ export function assignNearest(x: DenseMatrix, centroids: DenseMatrix, xNorm2?: F
   return { labels, dist2 };
 }
 
-function lloyd(x: DenseMatrix, init: DenseMatrix, o: Required<Omit<KMeansOptions, 'init'>>, rng: () => number): KMeansResult {
+function lloyd(x: DenseMatrix, init: DenseMatrix, o: Required<Omit<KMeansOptions, 'init'>>): KMeansResult {
   const { rows: n, cols: d, data } = x;
   const k = init.rows;
   const c = denseZeros(k, d);
   c.data.set(init.data);
   const xn = rowNorms2(x);
   let prev = Infinity;
-  let labels = new Int32Array(n);
+  let labels: Int32Array = new Int32Array(n);
   let inertia = Infinity;
   let it = 0;
   for (; it < o.maxIterations; it++) {
@@ -173,7 +176,6 @@ function lloyd(x: DenseMatrix, init: DenseMatrix, o: Required<Omit<KMeansOptions
     if (prev - inertia <= o.tolerance * Math.max(inertia, 1e-12)) break;
     prev = inertia;
   }
-  void rng;
   return { labels, centroids: c, inertia, iterations: it + 1 };
 }
 
@@ -186,7 +188,7 @@ export function kmeans(x: DenseMatrix, k: number, options: KMeansOptions = {}): 
   const runs = o.init ? 1 : o.nInit;
   for (let r = 0; r < runs; r++) {
     const init = o.init ?? kmeansPlusPlus(x, kk, rng);
-    const res = lloyd(x, init, o, rng);
+    const res = lloyd(x, init, o);
     if (!best || res.inertia < best.inertia) best = res;
   }
   return best!;

@@ -15,6 +15,8 @@ export interface TfidfOptions {
   bigrams?: boolean;
   /** Keep at most this many terms, the most frequent by document frequency. */
   maxFeatures?: number;
+  /** Global term weight: smoothed idf, or log-entropy (1 + Σ p log p / log n, classic LSA). */
+  weighting?: 'idf' | 'entropy';
 }
 
 /** A fitted vectoriser: plain data, so it can be stored and used later to place a new note. */
@@ -27,7 +29,7 @@ export interface TfidfModel {
   bigrams: boolean;
 }
 
-const DEFAULTS: Required<TfidfOptions> = { minDf: 2, maxDfRatio: 0.5, sublinearTf: true, bigrams: false, maxFeatures: 200_000 };
+const DEFAULTS: Required<TfidfOptions> = { minDf: 2, maxDfRatio: 0.5, sublinearTf: true, bigrams: false, maxFeatures: 200_000, weighting: 'idf' };
 
 /** Fits the vocabulary and idf on a corpus and returns the L2-normalised note×term matrix. */
 export function fitTfidf(corpus: Corpus, options: TfidfOptions = {}): { model: TfidfModel; matrix: CsrMatrix } {
@@ -82,30 +84,47 @@ export function fitTfidf(corpus: Corpus, options: TfidfOptions = {}): { model: T
     idf[col] = Math.log((1 + n) / (1 + c.df)) + 1;
   });
   const model: TfidfModel = { terms, idf, stemmed: corpus.stemmed, sublinearTf: o.sublinearTf, bigrams: o.bigrams };
-  const matrix = buildRows(
-    corpus.docs.length,
-    (i, add) => {
-      const d = corpus.docs[i]!;
-      for (let t = 0; t < d.ids.length; t++) {
-        const c = uniCol[d.ids[t]!]!;
-        if (c >= 0) add(c);
-        if (o.bigrams && t > 0 && d.joined[t]) {
-          const b = biCol.get(d.ids[t - 1]! * S + d.ids[t]!);
-          if (b !== undefined) add(b);
-        }
+  const visit = (i: number, add: (col: number) => void) => {
+    const d = corpus.docs[i]!;
+    for (let t = 0; t < d.ids.length; t++) {
+      const c = uniCol[d.ids[t]!]!;
+      if (c >= 0) add(c);
+      if (o.bigrams && t > 0 && d.joined[t]) {
+        const b = biCol.get(d.ids[t - 1]! * S + d.ids[t]!);
+        if (b !== undefined) add(b);
       }
-    },
-    model,
-  );
-  return { model, matrix };
+    }
+  };
+  if (o.weighting === 'entropy' && n > 1) {
+    // g_t = 1 + Σ_j p_tj ln p_tj / ln n with p_tj = tf_tj / gf_t, from raw counts.
+    const raw = buildRows(n, visit, { ...model, idf: new Float64Array(terms.length).fill(1), sublinearTf: false }, false);
+    const gf = new Float64Array(terms.length);
+    const plogp = new Float64Array(terms.length);
+    for (let p = 0; p < raw.data.length; p++) gf[raw.indices[p]!]! += raw.data[p]!;
+    for (let p = 0; p < raw.data.length; p++) {
+      const c = raw.indices[p]!;
+      const q = raw.data[p]! / gf[c]!;
+      plogp[c]! += q * Math.log(q);
+    }
+    for (let c = 0; c < terms.length; c++) idf[c] = Math.max(1e-3, 1 + plogp[c]! / Math.log(n));
+  }
+  termIndexCache.set(model, new Map(terms.map((t, i) => [t, i]))); // ready for the first assignment
+  return { model, matrix: buildRows(n, visit, model) };
 }
+
+const termIndexCache = new WeakMap<TfidfModel, Map<string, number>>();
 
 /** Vectorises new notes with a fitted model (unknown words are ignored), e.g. to assign a freshly written note. */
 export function transformTfidf(model: TfidfModel, texts: readonly string[]): CsrMatrix {
   const corpus = analyzeCorpus(texts, model.stemmed);
-  const col = new Map<string, number>();
-  model.terms.forEach((t, i) => col.set(t, i));
-  const stemCol = corpus.stems.map((s) => col.get(s) ?? -1);
+  let col = termIndexCache.get(model);
+  if (!col) {
+    col = new Map<string, number>();
+    model.terms.forEach((t, i) => col!.set(t, i));
+    termIndexCache.set(model, col);
+  }
+  const index = col;
+  const stemCol = corpus.stems.map((s) => index.get(s) ?? -1);
   return buildRows(
     texts.length,
     (i, add) => {
@@ -114,7 +133,7 @@ export function transformTfidf(model: TfidfModel, texts: readonly string[]): Csr
         const c = stemCol[d.ids[t]!]!;
         if (c >= 0) add(c);
         if (model.bigrams && t > 0 && d.joined[t]) {
-          const b = col.get(`${corpus.stems[d.ids[t - 1]!]} ${corpus.stems[d.ids[t]!]}`);
+          const b = index.get(`${corpus.stems[d.ids[t - 1]!]} ${corpus.stems[d.ids[t]!]}`);
           if (b !== undefined) add(b);
         }
       }
@@ -123,7 +142,7 @@ export function transformTfidf(model: TfidfModel, texts: readonly string[]): Csr
   );
 }
 
-function buildRows(n: number, visit: (i: number, add: (col: number) => void) => void, model: TfidfModel): CsrMatrix {
+function buildRows(n: number, visit: (i: number, add: (col: number) => void) => void, model: TfidfModel, normalize = true): CsrMatrix {
   const indptr = new Int32Array(n + 1);
   const idx: number[] = [];
   const val: number[] = [];
@@ -142,7 +161,7 @@ function buildRows(n: number, visit: (i: number, add: (col: number) => void) => 
       val.push(w);
       norm += w * w;
     }
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const inv = !normalize ? 1 : norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let p = start; p < val.length; p++) val[p]! *= inv;
     indptr[i + 1] = val.length;
   }

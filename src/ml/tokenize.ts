@@ -11,6 +11,7 @@ export interface Token {
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+|\b[\w.-]+@[\w.-]+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|edu|gov|de|uk|fr|info)\b\S*/giu;
 const MD_RE = /!?\[([^\]]*)\]\([^)]*\)|```[a-z]*|<[^>\n]+>/giu;
+// Words (C++ and C# keep their suffix). Dotted names (node.js) split in two but stay bigram-joined; keeping them whole measured worse.
 const WORD_RE = /[\p{L}\p{N}]+(?:[+#]+)?/gu;
 const BREAK_RE = /[.,;:!?()[\]{}"|/\\*=<>]|\n\s*\n/u;
 const HAS_LETTER_RE = /\p{L}/u;
@@ -32,7 +33,10 @@ export function scanTokens(text: string, emit: (surface: string, joined: boolean
   let broken = true;
   for (const m of clean.matchAll(WORD_RE)) {
     const start = m.index!;
-    if (start > lastEnd && BREAK_RE.test(clean.slice(lastEnd, start))) broken = true;
+    if (start > lastEnd) {
+      const gap = clean.slice(lastEnd, start);
+      if (gap !== '.' && BREAK_RE.test(gap)) broken = true;
+    }
     lastEnd = start + m[0].length;
     const surface = m[0].toLowerCase();
     if (surface.length < 2 || surface.length > 40 || STOP_WORDS.has(surface) || !HAS_LETTER_RE.test(surface)) {

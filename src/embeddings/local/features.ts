@@ -53,10 +53,10 @@ export function sifVector(tokens: string[], store: GloveStore, a: number): Float
   return v;
 }
 
-/** Adds sparse features into `out[offset, offset + dims)` by signed feature hashing. */
-export function hashInto(out: Float64Array, offset: number, dims: number, terms: Terms, scale: number): void {
+/** Adds `scale` × sparse features into `out[0, dims)` by signed feature hashing (bucket and sign from one hash). */
+export function hashInto(out: Float64Array, dims: number, terms: Terms, scale: number): void {
   for (const [k, v] of terms) {
     const h = hash32(k);
-    out[offset + (h % dims)] += (h & 0x80000000 ? -scale : scale) * v;
+    out[h % dims] += (h & 0x80000000 ? -scale : scale) * v;
   }
 }

@@ -15,7 +15,7 @@ export class CacheFormatError extends Error {}
 
 /** Serialises a store: header (magic, version, count, dim), Float32 scales, Int8 rows, '\n'-joined UTF-8 words. */
 export function encodeStore(s: GloveStore): Uint8Array {
-  const words = new TextEncoder().encode(s.words.join('\n'));
+  const words = new TextEncoder().encode(s.words.map((w) => w.replace(/\n/g, ' ')).join('\n'));
   const out = new Uint8Array(HEADER_BYTES + s.size * 4 + s.q.length + words.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
@@ -69,6 +69,7 @@ export function cacheFileName(sourceBytes: number, vocabLimit: number): string {
   return `glove-${sourceBytes}-top${vocabLimit}-i8-v${FORMAT_VERSION}.bin`;
 }
 
+/** Where the cache lives and how much of GloVe to keep. */
 export interface LoadStoreOptions {
   /** Directory for the binary cache (the app passes `<MINDSTORM_DATA_DIR>/models`). */
   cacheDir: string;
@@ -78,7 +79,7 @@ export interface LoadStoreOptions {
   sourceFile?: string;
 }
 
-/** Loads the store from the cache, or parses the JSON once and writes the cache atomically. */
+/** Loads the store from the cache (fast), or parses the JSON once and writes the cache atomically. */
 export async function loadGloveStore(opts: LoadStoreOptions): Promise<{ store: GloveStore; built: boolean; file: string }> {
   const source = opts.sourceFile ?? defaultGloveSource();
   const file = path.join(opts.cacheDir, cacheFileName((await stat(source)).size, opts.vocabLimit));

@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot } from './eval-metrics.ts';
-import { createLocalEmbedder, DB_DIMENSIONS, DEFAULT_PARAMS, LOCAL_MODEL_ID, padTo1536, type LocalEmbedder } from './local-embedder.ts';
+import {
+  createLocalEmbedder,
+  DB_DIMENSIONS,
+  DEFAULT_PARAMS,
+  DEFAULT_VOCAB_LIMIT,
+  LOCAL_MODEL_ID,
+  modelId,
+  padTo1536,
+  type LocalEmbedder,
+} from './local-embedder.ts';
 import { writeGloveFixture } from './test-fixture.ts';
 
 let dir: string;
@@ -39,7 +48,9 @@ const ODD_INPUTS = [
 describe('local embedder', () => {
   it('describes itself and loads nothing before first use', async () => {
     const lazy = make();
-    expect(lazy.model).toBe(LOCAL_MODEL_ID);
+    expect(lazy.model).toMatch(/^local-hybrid-v1-custom-/); // the fixture source is not the standard model
+    expect(modelId({ ...DEFAULT_PARAMS }, DEFAULT_VOCAB_LIMIT)).toBe(LOCAL_MODEL_ID);
+    expect(modelId({ ...DEFAULT_PARAMS, dims: 1024 }, DEFAULT_VOCAB_LIMIT)).not.toBe(LOCAL_MODEL_ID);
     expect(lazy.dimensions).toBe(DEFAULT_PARAMS.dims);
     expect(lazy.dimensions).toBeLessThanOrEqual(DB_DIMENSIONS);
     expect(await lazy.embed([])).toEqual([]);
@@ -93,10 +104,11 @@ describe('local embedder', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
-  it('honours a smaller dimension and rejects one above the database column', async () => {
+  it('honours a smaller dimension and rejects impossible settings', async () => {
     const [v] = await make({ dims: 256 }).embed(['cat']);
     expect(v).toHaveLength(256);
     expect(() => make({ dims: 2048 })).toThrow();
+    await expect(make({ sifShare: 0.9, simhashShare: 0.2 }).embed(['cat'])).rejects.toThrow(/sum to at most 1/);
   });
 });
 

@@ -2,6 +2,7 @@
 
 import { hashInto, lexicalTerms, normaliseTerms, sifVector } from './features.ts';
 import { loadGloveStore } from './glove-cache.ts';
+import { hash32 } from './hashing.ts';
 import type { GloveStore } from './glove-store.ts';
 import { SimHasher } from './simhash.ts';
 import { tokenise } from './tokenise.ts';
@@ -41,6 +42,13 @@ export const DEFAULT_PARAMS: Readonly<LocalParams> = {
 
 /** Model id stored next to each vector; bump it whenever the method or the defaults change. */
 export const LOCAL_MODEL_ID = 'local-hybrid-v1';
+
+/** LOCAL_MODEL_ID for the defaults; any override gets a distinct id, so vectors of different setups never mix. */
+export function modelId(p: LocalParams, vocabLimit: number, sourceFile?: string): string {
+  const custom = JSON.stringify({ p, vocabLimit, sourceFile });
+  const standard = JSON.stringify({ p: DEFAULT_PARAMS, vocabLimit: DEFAULT_VOCAB_LIMIT, sourceFile: undefined });
+  return custom === standard ? LOCAL_MODEL_ID : `${LOCAL_MODEL_ID}-custom-${hash32(custom).toString(16)}`;
+}
 
 /** GloVe words kept (the most frequent); measured to cost nothing in quality against all 341k. */
 export const DEFAULT_VOCAB_LIMIT = 100_000;
@@ -82,6 +90,10 @@ export interface LocalModel {
 
 /** Builds the model parts the parameters need on top of a loaded store. */
 export function makeModel(store: GloveStore, p: LocalParams): LocalModel {
+  if (p.dims <= store.dim) throw new Error(`dims ${p.dims} leaves no room for hashed features beside ${store.dim}-d GloVe`);
+  if (!(p.sifShare >= 0 && p.simhashShare >= 0 && p.sifShare + p.simhashShare <= 1)) {
+    throw new Error('sifShare and simhashShare must be ≥ 0 and sum to at most 1');
+  }
   return { store, simhasher: p.simhashShare > 0 ? new SimHasher(store, p.simhashTables, p.simhashBits) : undefined };
 }
 
@@ -94,11 +106,11 @@ export function embedText(text: string, model: LocalModel, p: LocalParams): Floa
   const lex = normaliseTerms(lexicalTerms(tokens, store, p.r0, p.bigramWeight));
   const soft = simhasher ? normaliseTerms(simhasher.terms(tokens, p.r0)) : new Map<string, number>();
   const sif = normaliseDense(sifVector(tokens, store, p.sifA));
-  hashInto(out, 0, lexDims, lex, Math.sqrt(1 - p.sifShare - (soft.size ? p.simhashShare : 0)));
-  hashInto(out, 0, lexDims, soft, Math.sqrt(p.simhashShare));
+  hashInto(out, lexDims, lex, Math.sqrt(1 - p.sifShare - (soft.size ? p.simhashShare : 0)));
+  hashInto(out, lexDims, soft, Math.sqrt(p.simhashShare));
   const s = Math.sqrt(p.sifShare);
   for (let d = 0; d < store.dim; d++) out[lexDims + d] = s * sif[d];
-  if (isZero(out)) hashInto(out, 0, lexDims, new Map([['<empty>', 1]]), 1); // no usable words: one fixed unit vector
+  if (isZero(out)) hashInto(out, lexDims, new Map([['<empty>', 1]]), 1); // no usable words: one fixed unit vector
   return Float32Array.from(normaliseDense(out));
 }
 
@@ -110,6 +122,7 @@ export function padTo1536(v: Float32Array): number[] {
   return out;
 }
 
+/** Options of createLocalEmbedder; only cacheDir is needed in the app. */
 export interface LocalEmbedderOptions {
   /** Directory for the converted GloVe cache (the app passes `<MINDSTORM_DATA_DIR>/models`). */
   cacheDir: string;
@@ -117,19 +130,23 @@ export interface LocalEmbedderOptions {
   sourceFile?: string;
   /** GloVe words kept; defaults to DEFAULT_VOCAB_LIMIT. */
   vocabLimit?: number;
-  /** Overrides of DEFAULT_PARAMS, for measuring variants; the model id does not follow them. */
+  /** Overrides of DEFAULT_PARAMS, for measuring variants (they change the model id). */
   params?: Partial<LocalParams>;
 }
+
+/** Texts embedded between yields to the event loop, so a large batch does not stall a server. */
+const YIELD_EVERY = 64;
 
 /** Creates the provider; nothing is read until the first embed() or warmUp(). */
 export function createLocalEmbedder(opts: LocalEmbedderOptions): LocalEmbedder {
   const p: LocalParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const vocabLimit = opts.vocabLimit ?? DEFAULT_VOCAB_LIMIT;
   if (p.dims > DB_DIMENSIONS) throw new Error(`dims ${p.dims} exceeds ${DB_DIMENSIONS}`);
   let ready: Promise<LocalModel> | undefined;
   const load = (): Promise<LocalModel> =>
     (ready ??= loadGloveStore({
       cacheDir: opts.cacheDir,
-      vocabLimit: opts.vocabLimit ?? DEFAULT_VOCAB_LIMIT,
+      vocabLimit,
       sourceFile: opts.sourceFile,
     }).then(
       ({ store }) => makeModel(store, p),
@@ -139,12 +156,17 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): LocalEmbedder {
       },
     ));
   return {
-    model: LOCAL_MODEL_ID,
+    model: modelId(p, vocabLimit, opts.sourceFile),
     dimensions: p.dims,
     async embed(texts) {
       if (texts.length === 0) return [];
       const model = await load();
-      return texts.map((t) => embedText(t, model, p));
+      const out: Float32Array[] = [];
+      for (const t of texts) {
+        if (out.length > 0 && out.length % YIELD_EVERY === 0) await new Promise(setImmediate);
+        out.push(embedText(t, model, p));
+      }
+      return out;
     },
     async warmUp() {
       await load();
