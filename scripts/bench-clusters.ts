@@ -17,48 +17,14 @@ import type { NoteInput } from '../src/ml/cluster-notes.js';
 import { clusterNotes } from '../src/ml/cluster-notes.js';
 import { nmi } from '../src/ml/metrics.js';
 import { createRng } from '../src/ml/random.js';
+import { synthesize } from '../src/eval/synthetic-notes.ts';
 
-const DATA = process.env.MINDSTORM_DEV_NOTES ?? fileURLToPath(new URL('../../shared/data/dev-notes.jsonl', import.meta.url));
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
-/** n synthetic notes with labels: each mixes sentences from 2–3 dev rows of one label, ~5% of words dropped. */
-export function synthesize(n: number, seed: number): { notes: NoteInput[]; labels: string[] } {
-  const rows = readFileSync(DATA, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; label: string; text: string });
-  if (n === rows.length) return { notes: rows.map((r) => ({ id: String(r.id), text: r.text })), labels: rows.map((r) => r.label) };
-  const rng = createRng(seed);
-  const byLabel = new Map<string, string[][]>();
-  for (const r of rows) {
-    const sentences = r.text.split(/(?<=[.!?])\s+|\n\s*\n/).filter((s) => s.trim().length > 0);
-    if (!byLabel.has(r.label)) byLabel.set(r.label, []);
-    byLabel.get(r.label)!.push(sentences);
-  }
-  const notes: NoteInput[] = [];
-  const labels: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const base = rows[Math.floor(rng() * rows.length)]!;
-    const pool = byLabel.get(base.label)!;
-    const parts: string[] = [];
-    const sources = 2 + Math.floor(rng() * 2);
-    for (let s = 0; s < sources; s++) {
-      const src = pool[Math.floor(rng() * pool.length)]!;
-      const take = Math.max(1, Math.round(src.length * (s === 0 ? 0.6 : 0.3)));
-      const start = Math.floor(rng() * Math.max(1, src.length - take + 1));
-      parts.push(...src.slice(start, start + take));
-    }
-    const text = parts
-      .join(' ')
-      .split(' ')
-      .filter(() => rng() > 0.05)
-      .join(' ');
-    notes.push({ id: `n${i}`, text });
-    labels.push(base.label);
-  }
-  return { notes, labels };
-}
 
 function vmHwmMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));

@@ -6,6 +6,7 @@ import * as repo from '../db/repos/search.repo.ts';
 import type { Hit } from '../db/repos/search.repo.ts';
 import { toVectorLiteral, type EmbeddingProvider } from '../embeddings/provider.ts';
 import { AppError, notFound } from '../errors.ts';
+import { rerank } from '../search/rerank.ts';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'fulltext';
 
@@ -17,10 +18,8 @@ export interface SearchResult {
   snippet: string;
 }
 
-/** Reciprocal rank fusion's constant: the usual 60 lets neither ranking drown the other. */
-const RRF_K = 60;
-/** How deep each ranking goes before fusion. */
-const FUSION_DEPTH = 50;
+/** How deep each ranking goes to make the pool that hybrid search reranks. */
+const POOL_DEPTH = 100;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -32,15 +31,6 @@ export function renderSnippet(raw: string): string {
     .trim()
     .replaceAll('\u0001', '<mark>')
     .replaceAll('\u0002', '</mark>');
-}
-
-/** Fuses rankings: each hit scores the sum of 1/(k + rank) over the rankings it appears in. */
-export function reciprocalRankFusion(rankings: Hit[][], k = RRF_K): Hit[] {
-  const scores = new Map<string, number>();
-  for (const ranking of rankings) {
-    ranking.forEach((hit, i) => scores.set(hit.id, (scores.get(hit.id) ?? 0) + 1 / (k + i + 1)));
-  }
-  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
 
 /** Finding notes by words, by meaning, or both; and a note's nearest neighbours. */
@@ -71,17 +61,33 @@ export class SearchService {
     }
   }
 
+  /**
+   * Hybrid ranking: the union of the semantic and full-text top hits, reordered by cosine plus
+   * BM25 over words and character trigrams (src/search/rerank.ts). Without a query vector (the
+   * provider failed), the full-text ranking alone.
+   */
+  private async hybridHits(userId: string, query: string, tag: string | undefined): Promise<Hit[]> {
+    const depth = POOL_DEPTH;
+    const lexical = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit: depth, tag }));
+    const vector = await this.queryVector(query);
+    if (!vector) return lexical;
+    const semantic = await this.semanticHits(userId, vector, { limit: depth, tag });
+    const pool = [...new Set([...semantic.map((h) => h.id), ...lexical.map((h) => h.id)])];
+    const texts = await asUser(this.db, userId, (tx) => repo.candidates(tx, userId, pool, vector));
+    return rerank(query, texts);
+  }
+
   /** Searches the user's live notes. */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
-    const depth = mode === 'hybrid' ? Math.max(FUSION_DEPTH, limit) : limit;
-    const rankings: Hit[][] = [];
-    if (mode !== 'semantic') rankings.push(await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit: depth, tag })));
-    if (mode !== 'fulltext') {
+    let ranked: Hit[];
+    if (mode === 'hybrid') ranked = await this.hybridHits(userId, query, tag);
+    else if (mode === 'fulltext') ranked = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit, tag }));
+    else {
       const vector = await this.queryVector(query);
-      if (vector) rankings.push(await this.semanticHits(userId, vector, { limit: depth, tag }));
-      else if (mode === 'semantic') throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
+      if (!vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
+      ranked = await this.semanticHits(userId, vector, { limit, tag });
     }
-    const hits = (mode === 'hybrid' ? reciprocalRankFusion(rankings) : rankings[0]!).slice(0, limit);
+    const hits = ranked.slice(0, limit);
     const notes = await asUser(this.db, userId, (tx) => repo.notesWithSnippets(tx, userId, hits.map((h) => h.id), query));
     return hits.flatMap((h) => {
       const n = notes.get(h.id);

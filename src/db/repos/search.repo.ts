@@ -93,6 +93,16 @@ export function fulltext(tx: UserTx, userId: string, query: string, o: RankOptio
   );
 }
 
+/** Candidates of hybrid search: their text (the first 20,000 characters) and cosine to the query. */
+export function candidates(tx: UserTx, userId: string, ids: string[], vector: string): Promise<{ id: string; text: string; cosine: number }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx.query(
+    `SELECT id, left(content, 20000) AS text, coalesce(1 - (embedding <=> $3::vector), 0) AS cosine
+     FROM notes WHERE user_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+    [userId, ids, vector],
+  );
+}
+
 /** The notes behind hits, each with a highlighted snippet (terms between \u0001 and \u0002). */
 export async function notesWithSnippets(
   tx: UserTx,

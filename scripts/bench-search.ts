@@ -1,0 +1,125 @@
+// Search speed: local embedding rate, end-to-end import rate, and p50/p95 latency of hybrid search
+// and similar notes for one user at 10,000 and 100,000 notes, with exact scans beside index scans.
+//
+//   npm run bench:search -- [--backend pglite|postgres] [--sizes 10000,100000] [--queries 100]
+//
+// postgres uses TEST_DATABASE_URL (or DATABASE_URL) to create and drop a scratch database.
+import pg from 'pg';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asService } from '../src/db/as-user.ts';
+import { openDatabase, type Database } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createLocalEmbedder } from '../src/embeddings/local/local-embedder.ts';
+import { toVectorLiteral } from '../src/embeddings/provider.ts';
+import { EmbeddingWorker } from '../src/embeddings/worker.ts';
+import { synthesize } from '../src/eval/synthetic-notes.ts';
+import { NotesService } from '../src/services/notes.service.ts';
+import { SearchService } from '../src/services/search.service.ts';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const backend = arg('backend', 'pglite') as 'pglite' | 'postgres';
+const sizes = arg('sizes', backend === 'pglite' ? '10000' : '10000,100000').split(',').map(Number);
+const queryCount = Number(arg('queries', '100'));
+const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+const provider = createLocalEmbedder({ cacheDir: join(process.env.MINDSTORM_DATA_DIR ?? join(tmpdir(), 'mindstorm-bench'), 'models') });
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const fmt = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`;
+
+async function scratch(): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const db = await openDatabase({});
+    return { db, drop: () => db.close() };
+  }
+  if (!serverUrl) throw new Error('set TEST_DATABASE_URL for --backend postgres');
+  const name = `mindstorm_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString() });
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      const a = new pg.Client({ connectionString: serverUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+const { notes: all } = synthesize(Math.max(...sizes), 11);
+const queries = synthesize(queryCount, 5).notes.map((n) => n.text.split(/\s+/).slice(0, 8).join(' '));
+
+// local embedding rate, on 2,000 notes after the model is loaded
+await provider.embed(['warm up']);
+let t0 = performance.now();
+const sample = await provider.embed(all.slice(0, 2000).map((n) => n.text));
+const embedRate = sample.length / ((performance.now() - t0) / 1000);
+
+console.log(`backend ${backend}, ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, model ${provider.model}`);
+console.log(`local embedding: ${embedRate.toFixed(0)} notes/s`);
+console.log('| notes | import notes/s (API service + worker) | hybrid p50/p95 ms | similar p50/p95 ms | semantic exact p50/p95 ms | semantic HNSW p50/p95 ms |');
+console.log('|---|---|---|---|---|---|');
+
+for (const size of sizes) {
+  const { db, drop } = await scratch();
+  try {
+    await db.withSession((s) => migrate(s));
+    const [user] = await asService(db, (tx) => tx.query<{ id: string }>(`INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id`));
+    const userId = user!.id;
+    // end to end: notes written through the service, embedded by the worker (first 1,000)
+    const notes = new NotesService(db);
+    const worker = new EmbeddingWorker(db, provider, { batchSize: 128 });
+    const e2e = Math.min(1000, size);
+    t0 = performance.now();
+    for (let i = 0; i < e2e; i++) await notes.create(userId, all[i]!.text);
+    await worker.drain();
+    const importRate = e2e / ((performance.now() - t0) / 1000);
+    // the rest in bulk: vectors made in process, rows loaded without the HNSW index, index built once
+    await db.exec('DROP INDEX idx_notes_embedding_hnsw; ALTER TABLE notes DISABLE TRIGGER notes_audit');
+    for (let i = e2e; i < size; i += 1000) {
+      const chunk = all.slice(i, Math.min(size, i + 1000));
+      const vectors = await provider.embed(chunk.map((n) => n.text));
+      await asService(db, (tx) =>
+        tx.query(
+          `INSERT INTO notes (content, user_id, embedding, embedding_model, created_at)
+           SELECT c, $1, v::vector, $4, now() - random() * interval '365 days' FROM unnest($2::text[], $3::text[]) AS t(c, v)`,
+          [userId, chunk.map((n) => n.text), vectors.map((v) => toVectorLiteral(v)), provider.model],
+        ),
+      );
+    }
+    await db.exec(`ALTER TABLE notes ENABLE TRIGGER notes_audit; SET maintenance_work_mem = '1GB';
+      CREATE INDEX idx_notes_embedding_hnsw ON notes USING hnsw (embedding vector_cosine_ops); ANALYZE notes`);
+    const search = new SearchService(db, provider, db.kind === 'pglite' ? 3000 : 10000);
+    const exact = new SearchService(db, provider, Number.MAX_SAFE_INTEGER);
+    const indexed = new SearchService(db, provider, 0);
+    const ids = (await db.query<{ id: string }>('SELECT id FROM notes ORDER BY random() LIMIT $1', [queryCount])).map((r) => r.id);
+    await search.search(userId, queries[0]!, 'hybrid', 10);
+    const hybrid = await timeEach(queryCount, (i) => search.search(userId, queries[i]!, 'hybrid', 10));
+    const similar = await timeEach(queryCount, (i) => search.similar(userId, ids[i]!, 10));
+    const ex = await timeEach(Math.min(queryCount, 30), (i) => exact.search(userId, queries[i]!, 'semantic', 10));
+    const ix = await timeEach(queryCount, (i) => indexed.search(userId, queries[i]!, 'semantic', 10));
+    console.log(`| ${size} | ${importRate.toFixed(0)} | ${fmt(hybrid)} | ${fmt(similar)} | ${fmt(ex)} | ${fmt(ix)} |`);
+  } finally {
+    await drop();
+  }
+}

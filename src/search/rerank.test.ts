@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { poolBm25, rerank } from './rerank.ts';
+
+describe('pool BM25', () => {
+  it('weights rare terms above common ones and saturates repeated terms', () => {
+    const docs = [['cat', 'dog'], ['cat', 'fish'], ['cat', 'cat', 'cat', 'cat'], ['zebra', 'cat']];
+    const s = poolBm25(docs, ['zebra', 'cat']);
+    expect(s[3]).toBeGreaterThan(s[0]!); // the rare term decides
+    expect(s[2]! / s[0]!).toBeLessThan(4); // four times the term is not four times the score
+    expect(poolBm25([], ['x'])).toEqual([]);
+    expect(poolBm25([['a']], [])).toEqual([0]);
+  });
+});
+
+describe('hybrid rerank', () => {
+  it('lets an exact rare name outrank a slightly closer meaning', () => {
+    const ranked = rerank('shellinabox web terminal', [
+      { id: 'a', text: 'A terminal emulator for the desktop with tabs.', cosine: 0.52 },
+      { id: 'b', text: 'Shellinabox exports a command line shell to a web browser.', cosine: 0.5 },
+      { id: 'c', text: 'Bread recipes.', cosine: 0.1 },
+    ]);
+    expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('matches compounds through character trigrams', () => {
+    const ranked = rerank('audio processing', [
+      { id: 'x', text: 'torchaudio brings PyTorch to sound', cosine: 0.3 },
+      { id: 'y', text: 'a library for images', cosine: 0.3 },
+    ]);
+    expect(ranked[0]!.id).toBe('x');
+  });
+
+  it('keeps the cosine order when the text says nothing', () => {
+    const ranked = rerank('?!', [
+      { id: 'p', text: 'alpha', cosine: 0.2 },
+      { id: 'q', text: 'beta', cosine: 0.4 },
+    ]);
+    expect(ranked.map((r) => r.id)).toEqual(['q', 'p']);
+  });
+});
