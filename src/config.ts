@@ -17,7 +17,15 @@ const envSchema = z.object({
   DB_POOL_IDLE_MS: int(30_000),
   DB_POOL_MAX_LIFETIME_S: int(3600),
   SLOW_QUERY_MS: int(5000),
+  DB_STORAGE_LIMIT_BYTES: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Weekly insights: `openai` adds a narrative paragraph from an OpenAI-compatible chat endpoint
+  // (OPENAI_BASE_URL, OPENAI_API_KEY when it needs one); off by default, and any failure falls back.
+  INSIGHTS_LLM: z.enum(['off', 'openai']).default('off'),
+  CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  INSIGHTS_LLM_TIMEOUT_MS: int(30_000),
+  // The scheduled jobs (insights, retention, clean-up, re-clustering, embedding backfill) in `serve`.
+  JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
 });
 
 export type Config = z.infer<typeof envSchema>;

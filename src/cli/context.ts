@@ -25,6 +25,7 @@ export async function withDatabase<T>(
     databaseUrl: config.DATABASE_URL,
     dataDir: config.MINDSTORM_DATA_DIR,
     pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
+    slowQueryMs: config.SLOW_QUERY_MS,
   });
   try {
     if (opts.migrate !== false) await db.withSession((s) => migrate(s));

@@ -8,10 +8,56 @@ import type { SqlSession } from './session.ts';
 /** One interface over the embedded database and a PostgreSQL server. */
 export interface Database extends SqlSession {
   readonly kind: 'pglite' | 'postgres';
+  /** The connection pool's clients (PostgreSQL), or null on the embedded database. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number } | null;
+  /** Calls fn for every statement slower than the slow-query threshold (name and time only). */
+  onSlowQuery(fn: (q: SlowQuery) => void): void;
   /** Runs fn on one connection held throughout (session-level advisory locks). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Finishes: on PGlite a CHECKPOINT, then close and release the data directory. */
   close(): Promise<void>;
+}
+
+/** A slow statement: a name derived from its SQL (verb and table), never its parameters. */
+export interface SlowQuery {
+  name: string;
+  ms: number;
+}
+
+/** Names a statement by its verb and first table: `SELECT notes`, `UPDATE auth_tokens`. */
+export function statementName(sql: string): string {
+  const verb = /^\s*(?:WITH\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toUpperCase() ?? 'SQL';
+  const table = /\b(?:FROM|INTO|UPDATE|TABLE|JOIN)\s+("?[\w.]+"?)/i.exec(sql)?.[1]?.replaceAll('"', '');
+  return table ? `${verb} ${table}` : verb;
+}
+
+/** Times statements and tells the listeners about the slow ones. */
+class SlowQueryWatch {
+  readonly listeners = new Set<(q: SlowQuery) => void>();
+  constructor(readonly thresholdMs: number) {}
+
+  async time<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      const ms = performance.now() - start;
+      if (ms >= this.thresholdMs && this.listeners.size) {
+        const q = { name: statementName(sql), ms };
+        for (const l of this.listeners) l(q);
+      }
+    }
+  }
+
+  /** The same session, timed (its transactions too). */
+  wrap(s: SqlSession): SqlSession {
+    return {
+      query: (text, params) => this.time(text, () => s.query(text, params)),
+      queryArrays: (text, params) => this.time(text, () => s.queryArrays(text, params)),
+      exec: (text) => this.time(text, () => s.exec(text)),
+      transaction: (fn) => s.transaction((tx) => fn(this.wrap(tx))),
+    };
+  }
 }
 
 export interface PoolOptions {
@@ -26,14 +72,24 @@ export interface OpenOptions {
   /** PGlite's data directory; unset (with no databaseUrl) means in memory. */
   dataDir?: string;
   pool?: Partial<PoolOptions>;
+  /** Statements slower than this are reported to onSlowQuery listeners (default 5,000 ms). */
+  slowQueryMs?: number;
 }
 
 /** Opens the configured backend. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.pool)
-    : openPglite(options.dataDir);
+  const watch = new SlowQueryWatch(options.slowQueryMs ?? 5000);
+  const raw = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pool) : await openPglite(options.dataDir);
+  const timed = watch.wrap(raw);
+  return {
+    ...raw,
+    ...timed,
+    withSession: (fn) => raw.withSession((s) => fn(watch.wrap(s))),
+    onSlowQuery: (fn) => void watch.listeners.add(fn),
+  };
 }
+
+type RawDatabase = Omit<Database, 'onSlowQuery'>;
 
 function pgliteSession(q: PGlite | PGliteTx): SqlSession {
   return {
@@ -50,7 +106,7 @@ function pgliteSession(q: PGlite | PGliteTx): SqlSession {
   };
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
+async function openPglite(dataDir?: string): Promise<RawDatabase> {
   const dir = dataDir ? resolve(dataDir) : undefined;
   const lock: DirLock | undefined = dir ? lockDataDir(dir) : undefined;
   let client: PGlite;
@@ -65,6 +121,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     ...base,
     withSession: (fn) => fn(base),
+    poolStats: () => null,
     close: async () => {
       try {
         if (!client.closed) {
@@ -107,7 +164,7 @@ function clientSession(client: pg.PoolClient): SqlSession {
   return session;
 }
 
-async function openPostgres(url: string, opts: Partial<PoolOptions> = {}): Promise<Database> {
+async function openPostgres(url: string, opts: Partial<PoolOptions> = {}): Promise<RawDatabase> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 20,
@@ -134,6 +191,7 @@ async function openPostgres(url: string, opts: Partial<PoolOptions> = {}): Promi
     },
     transaction: (fn) => withSession((s) => s.transaction(fn)),
     withSession,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 20 }),
     close: () => pool.end(),
   };
 }

@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installMetrics } from '../ops/metrics.ts';
 import { AccountsService } from '../services/accounts.service.ts';
 import { NotesService } from '../services/notes.service.ts';
 import { SearchService } from '../services/search.service.ts';
@@ -110,6 +111,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('embeddingWorker', worker);
   if (deps.startWorker !== false) app.addHook('onReady', async () => worker.start());
   app.addHook('onClose', async () => worker.stop());
+  installMetrics(app, {
+    db: deps.db,
+    logger: deps.logger,
+    embeddingQueue: () => worker.waiting(),
+    dataDir: deps.config.DATABASE_URL ? undefined : deps.config.MINDSTORM_DATA_DIR,
+    storageLimitBytes: deps.config.DB_STORAGE_LIMIT_BYTES,
+  });
   const notes = new NotesService(deps.db, () => worker.wake());
   const search = new SearchService(deps.db, provider, deps.db.kind === 'pglite' ? 3000 : 10000, deps.logger);
   const stacks = new StacksService(deps.db);

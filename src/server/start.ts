@@ -31,11 +31,12 @@ export async function startServer(config: Config, logger = createLogger(config))
     databaseUrl: config.DATABASE_URL,
     dataDir: config.MINDSTORM_DATA_DIR,
     pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
+    slowQueryMs: config.SLOW_QUERY_MS,
   });
   try {
     const applied = await db.withSession((s) => migrate(s));
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const app = await buildApp({ db, config, logger });
+    const app = await buildApp({ db, config, logger, startScheduler: config.JOBS_ENABLED === 'true' });
     await app.listen({ host: config.HOST, port: config.PORT });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
