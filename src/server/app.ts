@@ -10,6 +10,7 @@ import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installMetrics } from '../ops/metrics.ts';
+import { createCache, type Cache } from '../cache/cache.ts';
 import { AccountsService } from '../services/accounts.service.ts';
 import { NotesService } from '../services/notes.service.ts';
 import { SearchService } from '../services/search.service.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   embeddings?: EmbeddingProvider;
   /** Whether the background embedding worker runs (tests drain it by hand). Default true. */
   startWorker?: boolean;
+  /** The cache; by default in-process, or Redis with REDIS_URL. */
+  cache?: Cache;
   /** Sign-in limits; by default 10 failures per account and 100 attempts per address in 15 minutes. */
   signInLimits?: { perAccount: RateLimiter; perAddress: RateLimiter };
 }
@@ -102,9 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const cache = deps.cache ?? createCache(deps.config.REDIS_URL);
+  if (!deps.cache) app.addHook('onClose', async () => cache.close());
   const accounts = new AccountsService(
     deps.db,
     deps.signInLimits ?? { perAccount: memoryRateLimiter(10, FIFTEEN_MINUTES), perAddress: memoryRateLimiter(100, FIFTEEN_MINUTES) },
+    cache,
   );
   const provider = deps.embeddings ?? createEmbeddingProvider(deps.config);
   const worker = new EmbeddingWorker(deps.db, provider, { logger: deps.logger });
@@ -118,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     dataDir: deps.config.DATABASE_URL ? undefined : deps.config.MINDSTORM_DATA_DIR,
     storageLimitBytes: deps.config.DB_STORAGE_LIMIT_BYTES,
   });
-  const notes = new NotesService(deps.db, () => worker.wake());
+  const notes = new NotesService(deps.db, () => worker.wake(), cache);
   const search = new SearchService(deps.db, provider, deps.db.kind === 'pglite' ? 3000 : 10000, deps.logger);
   const stacks = new StacksService(deps.db);
   const vault = new VaultService(deps.db);

@@ -4,6 +4,7 @@ import * as tokensRepo from '../db/repos/tokens.repo.ts';
 import * as usersRepo from '../db/repos/users.repo.ts';
 import type { UserRow } from '../db/repos/users.repo.ts';
 import { AppError } from '../errors.ts';
+import { memoryCache, type Cache } from '../cache/cache.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
 
@@ -54,7 +55,14 @@ export class AccountsService {
   constructor(
     private readonly db: Database,
     private readonly limiters: SignInLimiters,
+    /** Sessions are cached for their lifetime (API tokens for an hour), and forgotten when revoked. */
+    private readonly cache: Cache = memoryCache(),
   ) {}
+
+  private forget(hashes: (Uint8Array | null)[]): Promise<void> {
+    // PGlite answers bytea as Uint8Array, pg as Buffer: hex through Buffer.from for both
+    return this.cache.del(...hashes.filter((h): h is Uint8Array => h !== null).map((h) => `session:${Buffer.from(h).toString('hex')}`));
+  }
 
   /** Creates an account (the command line uses it too). */
   async createUser(email: string, password: string): Promise<UserRow> {
@@ -101,19 +109,31 @@ export class AccountsService {
   /** The principal behind a bearer token or session cookie, or null when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Principal | null> {
     if (!/^ms[sk]_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    return asService(this.db, async (tx) => {
-      const row = await tokensRepo.findTokenByHash(tx, hashToken(token));
+    const hash = hashToken(token);
+    const key = `session:${hash.toString('hex')}`;
+    const hit = await this.cache.get<Principal & { expires: number | null }>(key).catch(() => undefined);
+    if (hit && (hit.expires === null || hit.expires > Date.now())) return { userId: hit.userId, tokenId: hit.tokenId, kind: hit.kind };
+    const found = await asService(this.db, async (tx) => {
+      const row = await tokensRepo.findTokenByHash(tx, hash);
       if (!row) return null;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
       await tokensRepo.touchToken(tx, row.id);
-      return { userId: row.userId, tokenId: row.id, kind: row.kind };
+      return { principal: { userId: row.userId, tokenId: row.id, kind: row.kind }, expires: row.expiresAt?.getTime() ?? null };
     });
+    if (!found) return null;
+    // shared (Redis): for the session's lifetime, an API token's hour; in-process: 30 s, since
+    // another process on the same database (the command line) cannot reach this cache to revoke
+    const lifetime = found.expires === null ? 3600_000 : Math.min(found.expires - Date.now(), SESSION_TTL_MS);
+    const ttl = this.cache.kind === 'redis' ? lifetime : Math.min(lifetime, 30_000);
+    await this.cache.set(key, { ...found.principal, expires: found.expires }, ttl).catch(() => undefined);
+    return found.principal;
   }
 
   /** Ends the session the request came with (an API token stays: revoke it explicitly). */
   async signOut(p: Principal): Promise<void> {
     if (p.kind !== 'session') return;
-    await asUser(this.db, p.userId, (tx) => tokensRepo.deleteToken(tx, p.userId, p.tokenId, 'session'));
+    const hash = await asUser(this.db, p.userId, (tx) => tokensRepo.deleteToken(tx, p.userId, p.tokenId, 'session'));
+    await this.forget([hash]);
   }
 
   /** The signed-in user. */
@@ -135,16 +155,22 @@ export class AccountsService {
     checkPassword(newPassword);
     await this.checkCurrentPassword(p.userId, currentPassword);
     const hash = await hashPassword(newPassword);
-    await asUser(this.db, p.userId, async (tx) => {
+    const ended = await asUser(this.db, p.userId, async (tx) => {
       await usersRepo.setPasswordHash(tx, p.userId, hash);
-      await tokensRepo.deleteOtherSessions(tx, p.userId, p.kind === 'session' ? p.tokenId : null);
+      return tokensRepo.deleteOtherSessions(tx, p.userId, p.kind === 'session' ? p.tokenId : null);
     });
+    await this.forget(ended);
   }
 
   /** Deletes the account and, through the cascades, everything of theirs, once the password is confirmed. */
   async deleteAccount(p: Principal, password: string): Promise<void> {
     await this.checkCurrentPassword(p.userId, password);
-    await asUser(this.db, p.userId, (tx) => usersRepo.deleteUser(tx, p.userId));
+    const hashes = await asUser(this.db, p.userId, async (tx) => {
+      const all = await tokensRepo.tokenHashesOf(tx, p.userId);
+      await usersRepo.deleteUser(tx, p.userId);
+      return all;
+    });
+    await this.forget(hashes);
   }
 
   /** Creates a personal API token; the token is shown this once. */
@@ -165,6 +191,7 @@ export class AccountsService {
   async revokeApiToken(p: Principal, id: string): Promise<void> {
     const gone = await asUser(this.db, p.userId, (tx) => tokensRepo.deleteToken(tx, p.userId, id, 'api'));
     if (!gone) throw new AppError('not_found', 'token not found');
+    await this.forget([gone]);
   }
 
   /** Every account (command line). */
@@ -175,10 +202,14 @@ export class AccountsService {
   /** Deletes an account by email (command line). */
   async deleteUserByEmail(email: string): Promise<void> {
     const e = normaliseEmail(email);
-    const gone = await asService(this.db, async (tx) => {
+    const hashes = await asService(this.db, async (tx) => {
       const user = await usersRepo.findUserByEmail(tx, e);
-      return user ? usersRepo.deleteUser(tx, user.id) : false;
+      if (!user) return null;
+      const all = await tokensRepo.tokenHashesOf(tx, user.id);
+      await usersRepo.deleteUser(tx, user.id);
+      return all;
     });
-    if (!gone) throw new AppError('not_found', `no account with email ${e}`);
+    if (!hashes) throw new AppError('not_found', `no account with email ${e}`);
+    await this.forget(hashes);
   }
 }

@@ -3,6 +3,7 @@ import { asUser } from '../db/as-user.ts';
 import * as repo from '../db/repos/notes.repo.ts';
 import type { NoteCursor, NoteFilters, NoteRow } from '../db/repos/notes.repo.ts';
 import { AppError, notFound } from '../errors.ts';
+import { cached, memoryCache, QUERY_CACHE_MS, userKeys, type Cache } from '../cache/cache.ts';
 
 /** Notes are Markdown up to 100 KB (UTF-8 bytes). */
 export const MAX_NOTE_BYTES = 100 * 1024;
@@ -49,13 +50,21 @@ export class NotesService {
     private readonly db: Database,
     /** Called after a note's text changed (the embedding worker wakes up). */
     private readonly onTextChanged: () => void = () => undefined,
+    /** Tag counts are cached for 5 minutes and forgotten by every write that changes them. */
+    private readonly cache: Cache = memoryCache(),
   ) {}
+
+  /** Forgets the user's cached reads that notes feed (tag counts, cluster counts). */
+  private changed(userId: string): Promise<void> {
+    return this.cache.del(userKeys.tags(userId), userKeys.clusters(userId)).catch(() => undefined);
+  }
 
   /** Writes a note (embedding and clustering follow in the background). */
   async create(userId: string, content: string, tags: readonly string[] = []): Promise<NoteRow> {
     const body = checkContent(content);
     const t = normaliseTags(tags);
     const note = await asUser(this.db, userId, (tx) => repo.insertNote(tx, userId, body, t));
+    await this.changed(userId);
     this.onTextChanged();
     return note;
   }
@@ -67,7 +76,7 @@ export class NotesService {
     return note;
   }
 
-  /** Changes content, tags or cluster; a cluster must be one of the user's own. */
+  /** Changes content, tags or cluster; a cluster must be one of the user's own, and a moved note stays where the user put it. */
   async update(userId: string, id: string, patch: { content?: string; tags?: string[]; clusterId?: string | null }): Promise<NoteRow> {
     const changes = {
       ...(patch.content !== undefined && { content: checkContent(patch.content) }),
@@ -80,6 +89,7 @@ export class NotesService {
       return repo.updateNote(tx, userId, id, changes);
     });
     if (!note) throw notFound('note');
+    await this.changed(userId);
     if (changes.content !== undefined) this.onTextChanged();
     return note;
   }
@@ -87,12 +97,14 @@ export class NotesService {
   /** Moves a note to the trash (purged after 30 days, or when the user empties the trash). */
   async trash(userId: string, id: string): Promise<void> {
     if (!(await asUser(this.db, userId, (tx) => repo.trashNote(tx, userId, id)))) throw notFound('note');
+    await this.changed(userId);
   }
 
   /** Brings a note back from the trash. */
   async restore(userId: string, id: string): Promise<NoteRow> {
     const note = await asUser(this.db, userId, (tx) => repo.restoreNote(tx, userId, id));
     if (!note) throw notFound('note in the trash');
+    await this.changed(userId);
     return note;
   }
 
@@ -114,12 +126,14 @@ export class NotesService {
   }
 
   /** Deletes every note in the trash for good. */
-  emptyTrash(userId: string): Promise<number> {
-    return asUser(this.db, userId, (tx) => repo.emptyTrash(tx, userId));
+  async emptyTrash(userId: string): Promise<number> {
+    const n = await asUser(this.db, userId, (tx) => repo.emptyTrash(tx, userId));
+    await this.changed(userId);
+    return n;
   }
 
-  /** Tags with their counts. */
+  /** Tags with their counts (cached). */
   tags(userId: string) {
-    return asUser(this.db, userId, (tx) => repo.tagCounts(tx, userId));
+    return cached(this.cache, userKeys.tags(userId), QUERY_CACHE_MS, () => asUser(this.db, userId, (tx) => repo.tagCounts(tx, userId)));
   }
 }

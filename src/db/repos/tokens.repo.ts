@@ -55,18 +55,26 @@ export function listApiTokens(tx: UserTx, userId: string): Promise<TokenRow[]> {
     .orderBy(desc(authTokens.createdAt));
 }
 
-/** Removes one token of the user's, of one kind; false when there is none. */
-export async function deleteToken(tx: UserTx, userId: string, id: string, kind: 'session' | 'api'): Promise<boolean> {
+/** Removes one token of the user's, of one kind; its hash (to forget it in caches), or null when there is none. */
+export async function deleteToken(tx: UserTx, userId: string, id: string, kind: 'session' | 'api'): Promise<Buffer | null> {
   const rows = await tx.orm
     .delete(authTokens)
     .where(and(eq(authTokens.id, id), eq(authTokens.userId, userId), eq(authTokens.kind, kind)))
-    .returning({ id: authTokens.id });
-  return rows.length > 0;
+    .returning({ hash: authTokens.tokenHash });
+  return rows[0]?.hash ?? null;
 }
 
-/** Ends every session of the user but one (after a password change). */
-export async function deleteOtherSessions(tx: UserTx, userId: string, keepId: string | null): Promise<void> {
-  await tx.orm
+/** Ends every session of the user but one (after a password change); the hashes of those ended. */
+export async function deleteOtherSessions(tx: UserTx, userId: string, keepId: string | null): Promise<Buffer[]> {
+  const rows = await tx.orm
     .delete(authTokens)
-    .where(and(eq(authTokens.userId, userId), eq(authTokens.kind, 'session'), keepId ? ne(authTokens.id, keepId) : undefined));
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.kind, 'session'), keepId ? ne(authTokens.id, keepId) : undefined))
+    .returning({ hash: authTokens.tokenHash });
+  return rows.map((r) => r.hash);
+}
+
+/** Hashes of every token of the user (to forget them in caches before the account goes). */
+export async function tokenHashesOf(tx: UserTx, userId: string): Promise<Buffer[]> {
+  const rows = await tx.orm.select({ hash: authTokens.tokenHash }).from(authTokens).where(eq(authTokens.userId, userId));
+  return rows.map((r) => r.hash);
 }
