@@ -18,8 +18,8 @@ export interface SearchResult {
   snippet: string;
 }
 
-/** How deep each ranking goes to make the pool that hybrid search reranks. */
-const POOL_DEPTH = 100;
+/** How deep each ranking goes to make the pool that hybrid search reranks (measured: docs/search.md). */
+const POOL_DEPTH = { semantic: 200, lexical: 100 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -67,11 +67,10 @@ export class SearchService {
    * provider failed), the full-text ranking alone.
    */
   private async hybridHits(userId: string, query: string, tag: string | undefined): Promise<Hit[]> {
-    const depth = POOL_DEPTH;
-    const lexical = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit: depth, tag }));
+    const lexical = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, tag }));
     const vector = await this.queryVector(query);
     if (!vector) return lexical;
-    const semantic = await this.semanticHits(userId, vector, { limit: depth, tag });
+    const semantic = await this.semanticHits(userId, vector, { limit: POOL_DEPTH.semantic, tag });
     const pool = [...new Set([...semantic.map((h) => h.id), ...lexical.map((h) => h.id)])];
     const texts = await asUser(this.db, userId, (tx) => repo.candidates(tx, userId, pool, vector));
     return rerank(query, texts);
