@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
+import { openConfiguredDatabase } from '../db/open.ts';
 import { migrate } from '../db/migrate.ts';
 
 /** A command's failure: printed as one line, exit code 1 (2 for usage errors). */
@@ -21,12 +22,7 @@ export async function withDatabase<T>(
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.MINDSTORM_DATA_DIR,
-    pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
-    slowQueryMs: config.SLOW_QUERY_MS,
-  });
+  const db = await openConfiguredDatabase(config);
   try {
     if (opts.migrate !== false) await db.withSession((s) => migrate(s));
     return await fn(db, config);
