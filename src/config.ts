@@ -26,6 +26,8 @@ const envSchema = z.object({
   INSIGHTS_LLM_TIMEOUT_MS: int(30_000),
   // The scheduled jobs (insights, retention, clean-up, re-clustering, embedding backfill) in `serve`.
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+  // Where scheduled backups go (daily kept 30 days, hourly 7); unset: <MINDSTORM_DATA_DIR>/backups.
+  MINDSTORM_BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -3,8 +3,13 @@ import { ConfigError } from '../config.ts';
 import { DataDirLockedError } from '../db/lock-file.ts';
 import { MigrationError } from '../db/migrate.ts';
 import { CliError } from './context.ts';
+import { registerBackup } from './backup.command.ts';
+import { registerExport } from './export.command.ts';
+import { registerImport } from './import.command.ts';
+import { registerJobs } from './jobs.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerReembed } from './reembed.command.ts';
+import { registerRestore } from './restore.command.ts';
 import { registerServe } from './serve.command.ts';
 import { registerUser } from './user.command.ts';
 
@@ -18,6 +23,11 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerUser(program);
   registerReembed(program);
+  registerJobs(program);
+  registerBackup(program);
+  registerRestore(program);
+  registerExport(program);
+  registerImport(program);
   return program;
 }
 

@@ -8,6 +8,8 @@ import type { SqlSession } from './session.ts';
 /** One interface over the embedded database and a PostgreSQL server. */
 export interface Database extends SqlSession {
   readonly kind: 'pglite' | 'postgres';
+  /** The embedded engine itself (PGlite only): backups need its dumpDataDir, which SQL cannot reach. */
+  readonly pglite?: PGlite;
   /** The connection pool's clients (PostgreSQL), or null on the embedded database. */
   poolStats(): { total: number; idle: number; waiting: number; max: number } | null;
   /** Calls fn for every statement slower than the slow-query threshold (name and time only). */
@@ -119,6 +121,7 @@ async function openPglite(dataDir?: string): Promise<RawDatabase> {
   const base = pgliteSession(client);
   return {
     kind: 'pglite',
+    pglite: client,
     ...base,
     withSession: (fn) => fn(base),
     poolStats: () => null,

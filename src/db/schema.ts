@@ -1,4 +1,4 @@
-import { boolean, customType, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -21,6 +21,11 @@ export const clusters = pgTable('clusters', {
   userId: uuid('user_id').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  userNamed: boolean('user_named').notNull().default(false),
+  centroid: bytea('centroid'),
+  terms: text('terms').array().notNull().default([]),
+  mapX: real('map_x'),
+  mapY: real('map_y'),
 });
 
 export const notes = pgTable('notes', {
@@ -34,6 +39,7 @@ export const notes = pgTable('notes', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   deletedAt: ts('deleted_at'),
+  clusterPinned: boolean('cluster_pinned').notNull().default(false),
 });
 
 export const stacks = pgTable('stacks', {
@@ -95,4 +101,36 @@ export const vaultKeys = pgTable('vault_keys', {
   kdf: jsonb('kdf').$type<Record<string, unknown>>().notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const clusterModels = pgTable('cluster_models', {
+  userId: uuid('user_id').primaryKey(),
+  model: bytea('model').notNull(),
+  threshold: real('threshold').notNull(),
+  embeddingModel: text('embedding_model'),
+  noteCount: integer('note_count').notNull(),
+  fittedAt: ts('fitted_at').notNull().defaultNow(),
+});
+
+export const notePlacements = pgTable('note_placements', {
+  noteId: uuid('note_id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  mapX: real('map_x'),
+  mapY: real('map_y'),
+  placedAt: ts('placed_at').notNull(),
+});
+
+// v1.8 (0009): users also have time_zone text NOT NULL DEFAULT 'UTC' (read through settings.repo).
+export const jobRuns = pgTable('job_runs', {
+  id: integer('id').primaryKey(),
+  job: text('job').notNull(),
+  slot: text('slot').notNull(),
+  status: text('status', { enum: ['running', 'succeeded', 'retrying', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(1),
+  startedAt: ts('started_at').notNull(),
+  finishedAt: ts('finished_at'),
+  nextAttemptAt: ts('next_attempt_at'),
+  rowsAffected: integer('rows_affected'),
+  error: text('error'),
+  instance: text('instance').notNull(),
 });

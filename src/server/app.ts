@@ -14,6 +14,7 @@ import { createCache, type Cache } from '../cache/cache.ts';
 import { AccountsService } from '../services/accounts.service.ts';
 import { NotesService } from '../services/notes.service.ts';
 import { SearchService } from '../services/search.service.ts';
+import { ClustersService } from '../services/clusters.service.ts';
 import { createEmbeddingProvider, type EmbeddingProvider } from '../embeddings/provider.ts';
 import { EmbeddingWorker } from '../embeddings/worker.ts';
 import { StacksService } from '../services/stacks.service.ts';
@@ -23,9 +24,17 @@ import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { notesRoutes } from './routes/notes.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
+import { clustersRoutes } from './routes/clusters.routes.ts';
 import { stacksRoutes } from './routes/stacks.routes.ts';
 import { vaultRoutes } from './routes/vault.routes.ts';
 import { tokensRoutes } from './routes/tokens.routes.ts';
+import { insightsRoutes } from './routes/insights.routes.ts';
+import { settingsRoutes } from './routes/settings.routes.ts';
+import { exportRoutes } from './routes/export.routes.ts';
+import { InsightsService } from '../services/insights.service.ts';
+import { createNarrator } from '../services/insight-narrative.ts';
+import { SettingsService } from '../services/settings.service.ts';
+import { createScheduler } from '../jobs/index.ts';
 import type { App } from './types.ts';
 
 /** What the app needs from the outside world. */
@@ -41,6 +50,17 @@ export interface AppDeps {
   cache?: Cache;
   /** Sign-in limits; by default 10 failures per account and 100 attempts per address in 15 minutes. */
   signInLimits?: { perAccount: RateLimiter; perAddress: RateLimiter };
+  /** Whether the job scheduler runs (`serve` starts it; tests run its ticks by hand). Default false. */
+  startScheduler?: boolean;
+  /** The clock of insights and jobs (tests move it). */
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job scheduler: `status()` is each job's last run, for the metrics endpoint. */
+    scheduler: import('../jobs/scheduler.ts').Scheduler;
+  }
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -113,14 +133,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cache,
   );
   const provider = deps.embeddings ?? createEmbeddingProvider(deps.config);
-  const worker = new EmbeddingWorker(deps.db, provider, { logger: deps.logger });
+  const clusters = new ClustersService(deps.db, { embeddingModel: provider.model, embeddingDims: provider.dimensions, logger: deps.logger });
+  app.decorate('clusters', clusters);
+  // newly embedded notes join their nearest cluster, or trigger a full re-clustering when enough changed
+  const worker = new EmbeddingWorker(deps.db, provider, { logger: deps.logger, onEmbedded: (userIds) => clusters.onEmbedded(userIds) });
   app.decorate('embeddingWorker', worker);
   if (deps.startWorker !== false) app.addHook('onReady', async () => worker.start());
   app.addHook('onClose', async () => worker.stop());
+  const insights = new InsightsService(deps.db, { now: deps.now, narrator: createNarrator(deps.config), logger: deps.logger });
+  const settings = new SettingsService(deps.db);
+  const scheduler = createScheduler({ ...deps, insights, clusters, worker, backgroundWorker: deps.startWorker !== false });
+  app.decorate('scheduler', scheduler);
+  if (deps.startScheduler) app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', async () => scheduler.stop());
   installMetrics(app, {
     db: deps.db,
     logger: deps.logger,
     embeddingQueue: () => worker.waiting(),
+    jobs: () => scheduler.lastOutcomes(),
     dataDir: deps.config.DATABASE_URL ? undefined : deps.config.MINDSTORM_DATA_DIR,
     storageLimitBytes: deps.config.DB_STORAGE_LIMIT_BYTES,
   });
@@ -134,7 +164,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   tokensRoutes(app, accounts);
   notesRoutes(app, accounts, notes);
   searchRoutes(app, accounts, search);
+  clustersRoutes(app, accounts, clusters);
   stacksRoutes(app, accounts, stacks);
   vaultRoutes(app, accounts, vault);
+  insightsRoutes(app, accounts, insights);
+  settingsRoutes(app, accounts, settings);
+  exportRoutes(app, accounts, deps.db, () => worker.wake());
+  await (await import('./web.ts')).registerWeb(app); // the web app (web/dist) and its SPA fallback, after every API route
   return app;
 }

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
+import { openConfiguredDatabase } from '../db/open.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildApp } from './app.ts';
 import type { App } from './types.ts';
@@ -27,12 +28,7 @@ export function createLogger(config: Config): Logger {
 
 /** Opens the database, applies migrations and listens on HOST:PORT. */
 export async function startServer(config: Config, logger = createLogger(config)): Promise<RunningServer> {
-  const db = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.MINDSTORM_DATA_DIR,
-    pool: { max: config.DB_POOL_MAX, idleMs: config.DB_POOL_IDLE_MS, maxLifetimeS: config.DB_POOL_MAX_LIFETIME_S },
-    slowQueryMs: config.SLOW_QUERY_MS,
-  });
+  const db = await openConfiguredDatabase(config);
   try {
     const applied = await db.withSession((s) => migrate(s));
     if (applied.length) logger.info({ applied }, 'migrations applied');

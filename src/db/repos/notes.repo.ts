@@ -61,7 +61,10 @@ export async function clusterExists(tx: UserTx, userId: string, clusterId: strin
   return rows.length > 0;
 }
 
-/** Changes a live note; a new content drops the stale embedding. Null when there is no such note. */
+/**
+ * Changes a live note; a new content drops the stale embedding. Setting clusterId is the user's move: the note is
+ * pinned there (null: in no cluster) and re-clustering leaves it. Null when there is no such note.
+ */
 export async function updateNote(
   tx: UserTx,
   userId: string,
@@ -69,6 +72,7 @@ export async function updateNote(
   patch: { content?: string; tags?: string[]; clusterId?: string | null },
 ): Promise<NoteRow | null> {
   const set: Partial<typeof notes.$inferInsert> = { ...patch };
+  if (patch.clusterId !== undefined) set.clusterPinned = true;
   if (patch.content !== undefined) {
     // the vector (and the model that made it) stays only if the text is the same
     set.embedding = sql`CASE WHEN ${notes.content} = ${patch.content} THEN ${notes.embedding} END` as never;
