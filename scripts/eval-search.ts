@@ -22,5 +22,5 @@ const modes = process.argv.includes('--all-modes') ? (['hybrid', 'semantic', 'fu
 const results = await measureSearchQuality(db, provider, rows, [...modes]);
 console.log(`known-item search on ${rows.length} notes (${db.kind}, ${provider.model}), ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log('| mode | recall@10 | MRR@10 |\n|---|---|---|');
-for (const r of results) console.log(`| ${r.mode} | ${r.recallAt10.toFixed(3)} | ${r.mrrAt10.toFixed(3)} |`);
+for (const r of results) console.log(`| ${r.mode} | ${r.recallAt10.toFixed(4)} (${Math.round(r.recallAt10 * r.queries)} of ${r.queries}) | ${r.mrrAt10.toFixed(4)} |`);
 await db.close();

@@ -33,7 +33,7 @@ export async function measureSearchQuality(
     ),
   );
   await new EmbeddingWorker(db, provider, { batchSize: 128 }).drain();
-  const search = new SearchService(db, provider, db.kind === 'pglite' ? 3000 : 10000);
+  const search = new SearchService(db, provider);
   const out: SearchQuality[] = [];
   for (const mode of modes) {
     let hits = 0;

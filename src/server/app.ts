@@ -155,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     storageLimitBytes: deps.config.DB_STORAGE_LIMIT_BYTES,
   });
   const notes = new NotesService(deps.db, () => worker.wake(), cache);
-  const search = new SearchService(deps.db, provider, deps.db.kind === 'pglite' ? 3000 : 10000, deps.logger);
+  const search = new SearchService(deps.db, provider, { logger: deps.logger });
   const stacks = new StacksService(deps.db);
   const vault = new VaultService(deps.db);
   app.decorateRequest('principal', null);

@@ -85,7 +85,7 @@ for (const backend of backends) {
     });
 
     it('the HNSW path with iterative scans also keeps recall@10 >= 0.99 for a small user', async () => {
-      const viaIndex = new SearchService(server.scratch.db, createEmbeddingProvider(loadConfig({})), 0);
+      const viaIndex = new SearchService(server.scratch.db, createEmbeddingProvider(loadConfig({})), { exactScanMax: 0 });
       const r = await recall(async (id) => (await viaIndex.similar(userId, id, 10)).items.map((i) => i.note.id));
       expect(r).toBeGreaterThanOrEqual(0.99);
     });

@@ -103,6 +103,13 @@ export function candidates(tx: UserTx, userId: string, ids: string[], vector: st
   );
 }
 
+/** The live notes behind hits. */
+export async function notesByIds(tx: UserTx, userId: string, ids: string[]): Promise<Map<string, NoteRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.orm.select(noteColumns).from(notes).where(and(eq(notes.userId, userId), isNull(notes.deletedAt), inArray(notes.id, ids)));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** The notes behind hits, each with a highlighted snippet (terms between \u0001 and \u0002). */
 export async function notesWithSnippets(
   tx: UserTx,
@@ -111,7 +118,7 @@ export async function notesWithSnippets(
   query: string,
 ): Promise<Map<string, NoteRow & { snippet: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.orm.select(noteColumns).from(notes).where(and(eq(notes.userId, userId), isNull(notes.deletedAt), inArray(notes.id, ids)));
+  const rows = [...(await notesByIds(tx, userId, ids)).values()];
   const snippets = await tx.query<{ id: string; s: string }>(
     `SELECT id, ts_headline('english', left(content, 20000),
               coalesce(nullif(replace(plainto_tsquery('english', $3)::text, ' & ', ' | '), '')::tsquery, plainto_tsquery('english', $3)),
