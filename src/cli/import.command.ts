@@ -78,9 +78,11 @@ export function registerImport(program: Command): void {
             printWarnings(summary.warnings);
             const i = summary.imported;
             const renamed = Object.values(summary.newIds).reduce((a, b) => a + b, 0);
+            const present = Object.values(summary.alreadyPresent).reduce((a, b) => a + b, 0);
             console.log(
               `imported into ${opts.user}: ${i.notes} notes, ${i.clusters} clusters, ${i.stacks} stacks, ${i.insights} insights, ${i.vaultNotes} vault notes${i.vaultKey ? ', the vault key' : ''}` +
-                (renamed ? ` (${renamed} got new ids: theirs were taken here)` : ''),
+                (renamed ? ` (${renamed} got new ids: theirs were taken here)` : '') +
+                (present ? `; ${present} were already there and left as they are` : ''),
             );
             return;
           }

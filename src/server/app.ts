@@ -10,6 +10,7 @@ import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installMetrics } from '../ops/metrics.ts';
+import { backupDir, lastSuccessfulBackup } from '../ops/backup.ts';
 import { createCache, type Cache } from '../cache/cache.ts';
 import { AccountsService } from '../services/accounts.service.ts';
 import { NotesService } from '../services/notes.service.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     embeddingQueue: () => worker.waiting(),
     jobs: () => scheduler.lastOutcomes(),
+    lastBackup: () => lastSuccessfulBackup(backupDir(deps.config)),
     dataDir: deps.config.DATABASE_URL ? undefined : deps.config.MINDSTORM_DATA_DIR,
     storageLimitBytes: deps.config.DB_STORAGE_LIMIT_BYTES,
   });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { asService, asUser } from '../db/as-user.ts';
@@ -8,9 +7,8 @@ import { AppError, notFound } from '../errors.ts';
 import { assignNote } from '../ml/assign.js';
 import { clusterNotes, type ClusterOptions, type ClusteringResult } from '../ml/cluster-notes.js';
 import type { FeatureModel } from '../ml/features.js';
-import { noteFeatures } from '../ml/features.js';
-import { matchClusters, type MatchResult } from '../ml/match-clusters.js';
 import { decodeModel, decodeVector, encodeModel, encodeVector, parseVector } from './clusters.codec.ts';
+import { meanDirection, planRun } from './clusters.plan.ts';
 
 /** Cluster names are 1 to 100 characters once trimmed. */
 export const MAX_CLUSTER_NAME = 100;
@@ -73,14 +71,6 @@ function checkName(name: string): string {
   if (!trimmed) throw new AppError('validation_failed', 'name must not be empty');
   if ([...trimmed].length > MAX_CLUSTER_NAME) throw new AppError('validation_failed', `name must have at most ${MAX_CLUSTER_NAME} characters`);
   return trimmed;
-}
-
-/** Unit-norm mean of vectors (weighted), as a centroid. */
-function meanDirection(vectors: { v: ArrayLike<number>; w: number }[], dim: number): Float32Array | null {
-  const out = new Float64Array(dim);
-  for (const { v, w } of vectors) for (let j = 0; j < dim; j++) out[j]! += w * v[j]!;
-  const norm = Math.hypot(...out);
-  return norm > 0 ? Float32Array.from(out, (x) => x / norm) : null;
 }
 
 /** A small fixed offset per note so notes placed at one cluster centre do not sit on one pixel. */
@@ -268,39 +258,8 @@ export class ClustersService {
     const input = notes.map((n) => ({ id: n.id, text: n.content, embedding: n.embedding ? parseVector(n.embedding, this.opts.embeddingDims) : null }));
     const result: ClusteringResult | null =
       input.length >= 2 ? clusterNotes(input, { seed: 1, ...this.opts.cluster, features: { embeddingWeight: this.weight, ...this.opts.cluster?.features } }) : null;
-    const unpinned = [...pins].filter(([, c]) => c === null).map(([id]) => id);
-    const outOfAll = new Set(unpinned);
-    const pinnedTo = new Map([...pins].filter((e): e is [string, string] => e[1] !== null));
-    const fresh = (result?.clusters ?? [])
-      .map((c) => ({ ...c, noteIds: c.noteIds.filter((id) => !outOfAll.has(id)) }))
-      .filter((c) => c.noteIds.length > 0);
-    const match: MatchResult = matchClusters(stored, fresh, {
-      pinned: pinnedTo,
-      unclustered: (result?.unclustered ?? []).filter((id) => !outOfAll.has(id)),
-      newId: () => randomUUID(),
-    });
-    const clusterOf = new Map<string, string>();
-    for (const c of match.clusters) for (const id of c.noteIds) clusterOf.set(id, c.id);
-    const centroidOf = new Map((result?.clusters ?? []).map((c) => [c.key, c.centroid]));
-    const texts = new Map(input.map((n) => [n.id, n]));
-    const writes = match.clusters
-      .filter((c) => c.noteIds.length > 0)
-      .map((c) => {
-        let centroid: ArrayLike<number> | null | undefined = c.key ? centroidOf.get(c.key) : undefined;
-        if (!centroid && result) {
-          // kept alive by pinned notes only: the centroid of those notes
-          const feats = c.noteIds.flatMap((id) => (texts.has(id) ? [{ v: noteFeatures(result.model, texts.get(id)!.text, texts.get(id)!.embedding), w: 1 }] : []));
-          centroid = meanDirection(feats, result.model.dim);
-        }
-        const terms = (c.key && result?.clusters.find((r) => r.key === c.key)?.terms) || [];
-        const points = c.noteIds.map((id) => result?.coords.get(id)).filter((p): p is [number, number] => !!p);
-        const [x, y] = points.length ? [0, 1].map((d) => points.reduce((sum, p) => sum + p[d]!, 0) / points.length) : [null, null];
-        return { id: c.id, name: c.name, terms, centroid: centroid ? encodeVector(centroid) : null, x: x ?? null, y: y ?? null };
-      });
-    const placements = input.map((n) => {
-      const xy = result?.coords.get(n.id);
-      return { id: n.id, clusterId: clusterOf.get(n.id) ?? null, x: xy ? xy[0] : null, y: xy ? xy[1] : null };
-    });
+    const { match, writes, placements } = planRun(result, input, stored, pins);
+    const model = result ? encodeModel(result.model) : null;
     const computed = performance.now();
     const lap = { t: performance.now(), times: {} as Record<string, number> };
     const step = (name: string) => {
@@ -317,9 +276,9 @@ export class ClustersService {
       step('storeFiling');
       await repo.savePlacements(tx, userId, placements, seenAt, true);
       step('storeMap');
-      if (result) {
+      if (result && model) {
         await repo.saveModel(tx, userId, {
-          model: encodeModel(result.model),
+          model,
           threshold: result.threshold,
           embeddingModel: result.model.embeddingWeight > 0 ? this.embeddingModel : null,
           noteCount: input.length,

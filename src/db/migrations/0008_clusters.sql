@@ -90,8 +90,8 @@ BEGIN
 END $$;
 
 -- A cluster's centroid, terms and map centre are derived; its name and user_named are not. (The
--- notes triggers stay as v1.6 made them: cluster_pinned is the user's, and clustering's own writes
--- of cluster_id name it in mindstorm.derived_columns.)
+-- notes triggers stay as v1.6 made them: no derived column is added to notes; cluster_pinned is the
+-- user's, and clustering's own writes of cluster_id name it in mindstorm.derived_columns.)
 DROP TRIGGER clusters_updated_at ON clusters;
 CREATE TRIGGER clusters_updated_at BEFORE UPDATE ON clusters
   FOR EACH ROW EXECUTE FUNCTION set_updated_at('centroid', 'terms', 'map_x', 'map_y');

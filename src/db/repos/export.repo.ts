@@ -150,6 +150,13 @@ export async function insertRows(tx: UserTx, userId: string, table: ImportTable,
   return new Set(inserted.map((r) => r.id));
 }
 
+/** Which of these ids the user already has in the table (a re-import into the same account). */
+export async function ownIds(tx: UserTx, userId: string, table: ImportTable, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE user_id = $1 AND id = ANY($2::uuid[])`, [userId, ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Puts notes into a stack in the given order. */
 export async function insertStackNotes(tx: UserTx, userId: string, stackId: string, noteIds: string[]): Promise<void> {
   if (noteIds.length === 0) return;

@@ -74,20 +74,24 @@ export async function vectorOf(tx: UserTx, userId: string, id: string): Promise<
   return row ? row.v : undefined;
 }
 
+/** Full-text ranking looks at the most recent matches only, so its cost stays bounded. */
+const RECENT_MATCHES = 2000;
+
 /**
- * PostgreSQL full-text search over the GIN index. Plain words match any of them (ranked by how
+ * PostgreSQL full-text search over the GIN index of the stored tsvector. Plain words match any of them (ranked by how
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
  * `or` switch to websearch syntax.
  */
 export function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions): Promise<Hit[]> {
-  const params: unknown[] = [userId, query, o.limit];
+  const params: unknown[] = [userId, query, o.limit, RECENT_MATCHES];
   const tsquery = /["-]|\bor\b/i.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
   return tx.query<Hit>(
-    `SELECT id, ts_rank_cd(to_tsvector('english', content), q, 1) AS score
-     FROM notes, (SELECT ${tsquery} AS q) query
-     WHERE user_id = $1 AND deleted_at IS NULL AND to_tsvector('english', content) @@ q${filters(o, params)}
+    `SELECT id, ts_rank_cd(search_vector, q, 1) AS score FROM (
+       SELECT id, search_vector, created_at, q FROM notes, (SELECT ${tsquery} AS q) query
+       WHERE user_id = $1 AND deleted_at IS NULL AND search_vector @@ q${filters(o, params)}
+       ORDER BY created_at DESC LIMIT $4) matches
      ORDER BY score DESC, created_at DESC LIMIT $3`,
     params,
   );

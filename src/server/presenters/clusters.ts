@@ -29,5 +29,6 @@ export const presentRecluster = (s: ReclusterSummary) => ({
   kept: s.kept,
   created: s.created,
   retired: s.retired,
+  filed: s.filed,
   ms: s.ms,
 });

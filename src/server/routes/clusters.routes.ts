@@ -37,6 +37,7 @@ const reclusterBody = z
     kept: z.number().int().describe('clusters that kept their id'),
     created: z.number().int(),
     retired: z.number().int(),
+    filed: z.number().int().describe('notes whose cluster changed'),
     ms: z.number().int(),
   })
   .meta({ id: 'ReclusterSummary' });

@@ -16,6 +16,7 @@ const importAnswer = z
   .object({
     imported: z.object({ ...kinds, vaultKey: z.boolean() }),
     newIds: z.object(kinds).describe('rows whose id was taken on this instance and got a new one (references follow)'),
+    alreadyPresent: z.object(kinds).describe('rows this very account still has, left as they are (re-importing its own export)'),
     skippedInsights: z.number().int(),
     warnings: z.array(z.string()),
   })
