@@ -134,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cache,
   );
   const provider = deps.embeddings ?? createEmbeddingProvider(deps.config);
-  const clusters = new ClustersService(deps.db, { embeddingModel: provider.model, embeddingDims: provider.dimensions, logger: deps.logger });
+  const clusters = new ClustersService(deps.db, { embeddingModel: provider.model, embeddingDims: provider.dimensions, logger: deps.logger, cache });
   app.decorate('clusters', clusters);
   // newly embedded notes join their nearest cluster, or trigger a full re-clustering when enough changed
   const worker = new EmbeddingWorker(deps.db, provider, { logger: deps.logger, onEmbedded: (userIds) => clusters.onEmbedded(userIds) });

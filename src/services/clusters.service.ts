@@ -1,3 +1,4 @@
+import { cached, memoryCache, QUERY_CACHE_MS, userKeys, type Cache } from '../cache/cache.ts';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { asService, asUser } from '../db/as-user.ts';
@@ -40,6 +41,8 @@ export interface ClustersOptions {
   /** Passed to clusterNotes (benchmarks and tests). */
   cluster?: ClusterOptions;
   logger?: Logger;
+  /** The cluster list is cached for 5 minutes and forgotten by every write that changes it. */
+  cache?: Cache;
 }
 
 /** What a full re-clustering did. */
@@ -88,10 +91,13 @@ export class ClustersService {
   private readonly weight: number;
   private readonly embeddingModel: string | null;
 
+  private readonly cache: Cache;
+
   constructor(
     private readonly db: Database,
     private readonly opts: ClustersOptions = {},
   ) {
+    this.cache = opts.cache ?? memoryCache();
     this.weight = opts.embeddingWeight ?? embeddingWeightFor(opts.embeddingModel);
     this.embeddingModel = this.weight > 0 ? (opts.embeddingModel ?? null) : null;
   }
@@ -105,9 +111,16 @@ export class ClustersService {
     return next;
   }
 
-  /** The user's clusters with live note counts, newest first. */
-  list(userId: string): Promise<ClusterRow[]> {
-    return asUser(this.db, userId, (tx) => repo.listClusters(tx, userId));
+  /** Forgets the cached cluster lists of these users. */
+  private changed(...userIds: string[]): Promise<void> {
+    return this.cache.del(...new Set(userIds.map(userKeys.clusters))).catch(() => undefined);
+  }
+
+  /** The user's clusters with live note counts, newest first (the guide's query; cached). */
+  async list(userId: string): Promise<ClusterRow[]> {
+    const rows = await cached(this.cache, userKeys.clusters(userId), QUERY_CACHE_MS, () => asUser(this.db, userId, (tx) => repo.listClusters(tx, userId)));
+    // the cache keeps JSON: dates come back as strings
+    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) }));
   }
 
   /** One cluster of the user's. */
@@ -120,19 +133,24 @@ export class ClustersService {
   /** Renames a cluster; the name is the user's from now on and survives re-clustering. */
   async rename(userId: string, id: string, name: string): Promise<ClusterRow> {
     const clean = checkName(name);
-    return asUser(this.db, userId, async (tx) => {
+    const row = await asUser(this.db, userId, async (tx) => {
       if (!(await repo.getCluster(tx, userId, id))) throw notFound('cluster');
       if (await repo.nameTaken(tx, userId, clean, id)) throw new AppError('conflict', 'another cluster already has this name');
       await repo.renameCluster(tx, userId, id, clean);
       return (await repo.getCluster(tx, userId, id))!;
     });
+    await this.changed(userId);
+    return row;
   }
 
   /** Merges cluster `id` into `into`: its notes move there (pinned, so re-clustering keeps the merge) and it goes. */
   merge(userId: string, id: string, into: string): Promise<ClusterRow> {
     if (id === into) return Promise.reject(new AppError('validation_failed', 'a cluster cannot be merged into itself'));
-    return this.exclusive(userId, () =>
-      asUser(this.db, userId, async (tx) => {
+    return this.exclusive(userId, () => this.mergeNow(userId, id, into)).finally(() => this.changed(userId));
+  }
+
+  private mergeNow(userId: string, id: string, into: string): Promise<ClusterRow> {
+    return asUser(this.db, userId, async (tx) => {
         await repo.lockUser(tx, userId);
         const cents = new Map((await repo.centroids(tx, userId, true)).map((c) => [c.id, c]));
         const from = cents.get(id);
@@ -147,8 +165,7 @@ export class ClustersService {
         }
         await repo.mergeInto(tx, userId, id, into, centroid);
         return (await repo.getCluster(tx, userId, into))!;
-      }),
-    );
+      });
   }
 
   /** Map points of the user's notes (positions from the last full clustering; new notes near their cluster). */
@@ -158,7 +175,7 @@ export class ClustersService {
 
   /** Clusters all of the user's embedded notes again, keeping ids, user names and pinned notes; waits until stored. */
   recluster(userId: string): Promise<ReclusterSummary> {
-    return this.exclusive(userId, () => this.fullRun(userId));
+    return this.exclusive(userId, () => this.fullRun(userId)).finally(() => this.changed(userId));
   }
 
   /** The embedding worker's hook: each user either gets a full re-clustering (enough changed) or incremental placement. */
@@ -169,6 +186,7 @@ export class ClustersService {
           if (await this.dueForFullRun(userId)) await this.fullRun(userId);
           await this.assignPending(userId);
         });
+        await this.changed(userId);
       } catch (err) {
         this.opts.logger?.error({ err: { type: (err as Error).name, message: (err as Error).message }, userId }, 'clustering failed');
       }
@@ -176,8 +194,10 @@ export class ClustersService {
   }
 
   /** Clusters without live notes are removed, for every user (the `cleanup` job; runs as service_role). */
-  cleanupOrphanedClusters(): Promise<number> {
-    return asService(this.db, (tx) => repo.deleteOrphans(tx, null));
+  async cleanupOrphanedClusters(): Promise<number> {
+    const owners = await asService(this.db, (tx) => repo.deleteOrphans(tx, null));
+    if (owners.length) await this.changed(...owners);
+    return owners.length;
   }
 
   /** Whether enough changed since the last full run (or none yet and enough notes) to re-cluster everything. */
@@ -285,7 +305,7 @@ export class ClustersService {
           fittedAt: seenAt,
         });
       }
-      return { retired: gone + (await repo.deleteOrphans(tx, userId)), filed };
+      return { retired: gone + (await repo.deleteOrphans(tx, userId)).length, filed };
     });
     step('storeModel');
     if (result) this.remember(userId, seenAt, result.model);

@@ -55,6 +55,16 @@ describe.skipIf(skip)(`two instances sharing Redis${skip ? ` (${skip})` : ''}`, 
     ]);
   });
 
+  it('a cluster renamed on one instance is renamed at once on the other (cached cluster list)', async () => {
+    const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+    const u = await signUp(a.url);
+    await a.db.query(`INSERT INTO clusters (name, user_id) VALUES ('Databases', $1)`, [u.id]);
+    const listed = await client(a.url, u.token).get('/api/clusters');
+    expect(listed.body.items.map((c: { name: string }) => c.name)).toEqual(['Databases']); // now cached
+    await client(b.url, u.token).patch(`/api/clusters/${listed.body.items[0].id}`, { name: 'Storage engines' });
+    expect((await client(a.url, u.token).get('/api/clusters')).body.items.map((c: { name: string }) => c.name)).toEqual(['Storage engines']);
+  });
+
   it('a session ended on one instance is refused at once by the other', async () => {
     const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
     const u = await signUp(a.url);

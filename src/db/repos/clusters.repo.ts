@@ -286,13 +286,13 @@ export function mapPoints(tx: UserTx, userId: string): Promise<{ noteId: string;
  * The guide's orphaned-cluster clean-up, per user (or every user, as the service role): clusters without live notes go,
  * except one the user named that still holds notes they pinned there (in the trash, so they may come back).
  */
-export async function deleteOrphans(tx: UserTx, userId: string | null): Promise<number> {
+export async function deleteOrphans(tx: UserTx, userId: string | null): Promise<string[]> {
   const rows = await tx.query(
     `DELETE FROM clusters c WHERE ($1::uuid IS NULL OR c.user_id = $1)
        AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.cluster_id = c.id AND n.user_id = c.user_id AND n.deleted_at IS NULL)
        AND NOT (c.user_named AND EXISTS (SELECT 1 FROM notes n WHERE n.cluster_id = c.id AND n.user_id = c.user_id AND n.cluster_pinned))
-     RETURNING c.id`,
+     RETURNING c.user_id`,
     [userId],
   );
-  return rows.length;
+  return (rows as { user_id: string }[]).map((r) => r.user_id);
 }
