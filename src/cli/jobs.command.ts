@@ -1,3 +1,4 @@
+import { createCache, memoryCache, type Cache } from '../cache/cache.ts';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { Config } from '../config.ts';
@@ -12,12 +13,12 @@ import { InsightsService } from '../services/insights.service.ts';
 import { CliError, withDatabase } from './context.ts';
 
 /** The server's jobs, built over this command's database (the embedding queue is drained here). */
-function schedulerFor(db: Database, config: Config) {
+function schedulerFor(db: Database, config: Config, cache: Cache = memoryCache()) {
   const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
   const provider = createEmbeddingProvider(config);
-  const clusters = new ClustersService(db, { embeddingModel: provider.model, embeddingDims: provider.dimensions, logger });
+  const clusters = new ClustersService(db, { embeddingModel: provider.model, embeddingDims: provider.dimensions, logger, cache });
   const worker = new EmbeddingWorker(db, provider, { logger, onEmbedded: (userIds) => clusters.onEmbedded(userIds) });
-  const insights = new InsightsService(db, { narrator: createNarrator(config), logger });
+  const insights = new InsightsService(db, { narrator: createNarrator(config), logger, cache });
   return createScheduler({ db, config, logger, insights, clusters, worker, backgroundWorker: false });
 }
 
@@ -61,7 +62,9 @@ export function registerJobs(program: Command): void {
     .argument('<name>', 'the job, as `jobs list` names it')
     .action((name: string) =>
       withDatabase(async (db, config) => {
-        const scheduler = schedulerFor(db, config);
+        // with REDIS_URL the servers' shared cache, so what the job writes is visible to them at once
+        const cache = createCache(config.REDIS_URL);
+        const scheduler = schedulerFor(db, config, cache);
         const started = performance.now();
         let outcome;
         try {
@@ -69,6 +72,8 @@ export function registerJobs(program: Command): void {
         } catch (err) {
           if (err instanceof UnknownJobError || err instanceof JobBusyError) throw new CliError(err.message);
           throw err;
+        } finally {
+          await cache.close();
         }
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         if (outcome.status !== 'succeeded') throw new CliError(`job ${name} failed: ${outcome.error}`);

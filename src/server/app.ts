@@ -141,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('embeddingWorker', worker);
   if (deps.startWorker !== false) app.addHook('onReady', async () => worker.start());
   app.addHook('onClose', async () => worker.stop());
-  const insights = new InsightsService(deps.db, { now: deps.now, narrator: createNarrator(deps.config), logger: deps.logger });
+  const insights = new InsightsService(deps.db, { now: deps.now, narrator: createNarrator(deps.config), logger: deps.logger, cache });
   const settings = new SettingsService(deps.db);
   const scheduler = createScheduler({ ...deps, insights, clusters, worker, backgroundWorker: deps.startWorker !== false });
   app.decorate('scheduler', scheduler);

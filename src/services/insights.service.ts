@@ -1,3 +1,4 @@
+import { cached, memoryCache, QUERY_CACHE_MS, userKeys, type Cache } from '../cache/cache.ts';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { asService, asUser } from '../db/as-user.ts';
@@ -31,7 +32,12 @@ export interface InsightsOptions {
   /** Writes the narrative paragraph; null or absent: offline insights only. */
   narrator?: Narrator | null;
   logger?: Logger;
+  /** The insights list is cached for 5 minutes and forgotten when an insight of the user is written. */
+  cache?: Cache;
 }
+
+/** The most insights one list answers (the route's limit); the cache keeps that many. */
+const LIST_MAX = 200;
 
 const byCentrality = (key: 'centrality' | 'weekCentrality') => (a: WeekNote, b: WeekNote) =>
   (b[key] ?? -2) - (a[key] ?? -2) || b.words - a.words || a.id.localeCompare(b.id);
@@ -46,12 +52,14 @@ function refs(notes: WeekNote[], n: number): NoteRef[] {
 /** Weekly insights: gathers a user's week, writes it (optionally with a narrative) and keeps one per week. */
 export class InsightsService {
   private readonly now: () => Date;
+  private readonly cache: Cache;
 
   constructor(
     private readonly db: Database,
     private readonly opts: InsightsOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.cache = opts.cache ?? memoryCache();
   }
 
   /** The user's time zone (UTC when unset or unknown to this Node). */
@@ -147,7 +155,9 @@ export class InsightsService {
       }
     }
     const full = narrative ? `${narrative}\n\n${content}` : content;
-    return asUser(this.db, userId, (tx) => repo.saveInsight(tx, userId, { title, content: full, week, createdAt: this.now() }, keep));
+    const row = await asUser(this.db, userId, (tx) => repo.saveInsight(tx, userId, { title, content: full, week, createdAt: this.now() }, keep));
+    await this.cache.del(userKeys.insights(userId)).catch(() => undefined);
+    return row;
   }
 
   /** Makes (or remakes, replacing it) the insight of a week; by default the last complete week. */
@@ -158,8 +168,12 @@ export class InsightsService {
   }
 
   /** The user's insights, the newest week first. */
-  list(userId: string, limit: number): Promise<InsightRow[]> {
-    return asUser(this.db, userId, (tx) => repo.listInsights(tx, userId, limit));
+  async list(userId: string, limit: number): Promise<InsightRow[]> {
+    const rows = await cached(this.cache, userKeys.insights(userId), QUERY_CACHE_MS, () =>
+      asUser(this.db, userId, (tx) => repo.listInsights(tx, userId, LIST_MAX)),
+    );
+    // the cache keeps JSON: dates come back as strings
+    return rows.slice(0, limit).map((r) => ({ ...r, weekStart: new Date(r.weekStart), weekEnd: new Date(r.weekEnd), createdAt: new Date(r.createdAt) }));
   }
 
   /** One insight of the user's. */
