@@ -57,11 +57,18 @@ function Routes() {
   if (path === '/insights') return <InsightsPage />;
   if (path === '/trash') return <TrashPage />;
   if (path === '/settings') return <SettingsPage />;
-  if (path === '/signin' || path === '/signup') {
-    navigate('/', { replace: true });
-    return null;
-  }
+  if (path === '/signin' || path === '/signup') return <SignedInAlready />;
   return <NotFoundPage />;
+}
+
+/** /signin or /signup while signed in: home, unless this is the moment of signing out (then stay). */
+function SignedInAlready() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    // the cache changes at once, the components a moment later: read the cache
+    if (queryClient.getQueryData(['me'])) navigate('/', { replace: true });
+  }, [queryClient]);
+  return null;
 }
 
 const isTyping = (t: EventTarget | null) =>
