@@ -12,6 +12,7 @@ import { registerReembed } from './reembed.command.ts';
 import { registerRestore } from './restore.command.ts';
 import { registerServe } from './serve.command.ts';
 import { registerUser } from './user.command.ts';
+import { registerVault } from './vault.command.ts';
 
 /** Builds the `mindstorm` program: one file per command registers itself. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRestore(program);
   registerExport(program);
   registerImport(program);
+  registerVault(program);
   return program;
 }
 
