@@ -14,16 +14,15 @@
  * Each backend × size runs in its own process (peak memory per run). PostgreSQL runs need --pg or DATABASE_URL.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { asService } from '../src/db/as-user.ts';
-import { openDatabase, type Database } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { LOCAL_MODEL_ID } from '../src/embeddings/local/index.ts';
 import { synthesize } from '../src/eval/synthetic-notes.ts';
+import { openScratchDatabase } from '../src/eval/scratch-database.ts';
 import { ClustersService } from '../src/services/clusters.service.ts';
 
 function arg(name: string, fallback: string): string {
@@ -33,16 +32,6 @@ function arg(name: string, fallback: string): string {
 
 const vmHwmMb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024;
 const VECTOR = `[${Array.from({ length: 1536 }, (_, i) => (i % 7 === 0 ? 0.1 : 0)).join(',')}]`;
-
-async function admin(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function insertNotes(db: Database, userId: string, texts: string[]): Promise<void> {
   for (let i = 0; i < texts.length; i += 2000) {
@@ -61,15 +50,7 @@ async function child(backend: string, n: number, assignCount: number): Promise<v
   let maxRss = 0;
   const sample = () => (maxRss = Math.max(maxRss, process.memoryUsage().rss));
   const server = arg('pg', process.env.DATABASE_URL ?? '');
-  const name = `mindstorm_bench_${randomBytes(4).toString('hex')}`;
-  let url: string | undefined;
-  if (backend === 'postgres') {
-    await admin(server, `CREATE DATABASE ${name}`);
-    const u = new URL(server);
-    u.pathname = `/${name}`;
-    url = u.toString();
-  }
-  const db = await openDatabase(url ? { databaseUrl: url, pool: { max: 4 } } : {});
+  const { db, drop } = await openScratchDatabase(backend === 'postgres' ? server : undefined, { max: 4 });
   try {
     await db.withSession((s) => migrate(s));
     const [user] = await asService(db, (tx) => tx.query<{ id: string }>(`INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id`));
@@ -118,8 +99,7 @@ async function child(backend: string, n: number, assignCount: number): Promise<v
       }),
     );
   } finally {
-    await db.close();
-    if (backend === 'postgres') await admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 }
 

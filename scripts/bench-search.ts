@@ -4,16 +4,15 @@
 //   npm run bench:search -- [--backend pglite|postgres] [--sizes 10000,100000] [--queries 100]
 //
 // postgres uses TEST_DATABASE_URL (or DATABASE_URL) to create and drop a scratch database.
-import pg from 'pg';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asService } from '../src/db/as-user.ts';
-import { openDatabase, type Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLocalEmbedder } from '../src/embeddings/local/local-embedder.ts';
 import { toVectorLiteral } from '../src/embeddings/provider.ts';
 import { EmbeddingWorker } from '../src/embeddings/worker.ts';
 import { synthesize } from '../src/eval/synthetic-notes.ts';
+import { openScratchDatabase } from '../src/eval/scratch-database.ts';
 import { NotesService } from '../src/services/notes.service.ts';
 import { SearchService } from '../src/services/search.service.ts';
 
@@ -29,32 +28,6 @@ const provider = createLocalEmbedder({ cacheDir: join(process.env.MINDSTORM_DATA
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const fmt = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`;
-
-async function scratch(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (backend === 'pglite') {
-    const db = await openDatabase({});
-    return { db, drop: () => db.close() };
-  }
-  if (!serverUrl) throw new Error('set TEST_DATABASE_URL for --backend postgres');
-  const name = `mindstorm_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString() });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const a = new pg.Client({ connectionString: serverUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
 
 async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -81,7 +54,8 @@ console.log('| notes | import notes/s (API service + worker) | hybrid p50/p95 ms
 console.log('|---|---|---|---|---|---|');
 
 for (const size of sizes) {
-  const { db, drop } = await scratch();
+  if (backend === 'postgres' && !serverUrl) throw new Error('set TEST_DATABASE_URL for --backend postgres');
+  const { db, drop } = await openScratchDatabase(backend === 'postgres' ? serverUrl : undefined, { max: 5 });
   try {
     await db.withSession((s) => migrate(s));
     const [user] = await asService(db, (tx) => tx.query<{ id: string }>(`INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id`));

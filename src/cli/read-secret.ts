@@ -1,13 +1,18 @@
 import { createInterface } from 'node:readline';
 import { CliError } from './context.ts';
 
+/** All of standard input, as text (when it is piped). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Reads a secret: from a prompt without echo on a terminal, else the first line of standard input. */
 export async function readSecret(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(chunk as Buffer);
-    const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+    const line = (await readStdin()).split(/\r?\n/)[0] ?? '';
     if (!line) throw new CliError('no password given: pipe it on standard input, or run in a terminal to be asked');
     return line;
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createVault, decryptNote, encryptNote, isVaultError, newNoteId, unlockVault, type VaultEnvelope } from '../vault/index.ts';
 import { CliError } from './context.ts';
+import { readStdin } from './read-secret.ts';
 
 // The vault from the command line, for scripts: every encryption and decryption happens here, in
 // this process; the server (reached over its API with a personal API token) sees ciphertext only.
@@ -36,9 +37,7 @@ async function api<T>(c: Connection, method: string, path: string, body?: unknow
 /** Standard input: the first line is the passphrase, the rest (if any) the note. */
 async function readInput(): Promise<{ passphrase: string; rest: string }> {
   if (process.stdin.isTTY) throw new CliError('pipe the passphrase (first line) and the note (the rest) on standard input');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readStdin();
   const nl = text.indexOf('\n');
   const passphrase = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
   if (!passphrase) throw new CliError('no passphrase on the first line of standard input');

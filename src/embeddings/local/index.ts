@@ -3,7 +3,6 @@
 /** The provider, its parameters and the pure per-text core (for the app and the eval script). */
 export {
   createLocalEmbedder,
-  padTo1536,
   embedText,
   makeModel,
   modelId,

@@ -10,7 +10,6 @@ import {
   DEFAULT_VOCAB_LIMIT,
   LOCAL_MODEL_ID,
   modelId,
-  padTo1536,
   type LocalEmbedder,
 } from './local-embedder.ts';
 import { writeGloveFixture } from './test-fixture.ts';
@@ -109,19 +108,5 @@ describe('local embedder', () => {
     expect(v).toHaveLength(256);
     expect(() => make({ dims: 2048 })).toThrow();
     await expect(make({ sifShare: 0.9, simhashShare: 0.2 }).embed(['cat'])).rejects.toThrow(/sum to at most 1/);
-  });
-});
-
-describe('padTo1536', () => {
-  it('pads with zeros, keeping the values and so the cosine', () => {
-    const v = new Float32Array([0.6, 0.8]);
-    const p = padTo1536(v);
-    expect(p).toHaveLength(1536);
-    expect(p.slice(0, 2)).toEqual([v[0], v[1]]);
-    expect(p.slice(2).every((x) => x === 0)).toBe(true);
-  });
-
-  it('rejects vectors longer than the column', () => {
-    expect(() => padTo1536(new Float32Array(1537))).toThrow();
   });
 });

@@ -114,14 +114,6 @@ export function embedText(text: string, model: LocalModel, p: LocalParams): Floa
   return Float32Array.from(normaliseDense(out));
 }
 
-/** Pads a vector with zeros to the database column size; cosine similarity is unchanged. */
-export function padTo1536(v: Float32Array): number[] {
-  if (v.length > DB_DIMENSIONS) throw new Error(`vector has ${v.length} dimensions, more than ${DB_DIMENSIONS}`);
-  const out = new Array<number>(DB_DIMENSIONS).fill(0);
-  for (let i = 0; i < v.length; i++) out[i] = v[i];
-  return out;
-}
-
 /** Options of createLocalEmbedder; only cacheDir is needed in the app. */
 export interface LocalEmbedderOptions {
   /** Directory for the converted GloVe cache (the app passes `<MINDSTORM_DATA_DIR>/models`). */
