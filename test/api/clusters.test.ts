@@ -58,6 +58,10 @@ for (const backend of backends) {
     const auditRows = async () =>
       (await asService(server.scratch.db, (tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE table_name = 'notes'`)))[0]!.n;
 
+    // Each of user a's notes rows and the transaction that wrote its current version.
+    const rowVersions = () =>
+      asService(server.scratch.db, (tx) => tx.query(`SELECT id, xmin::text AS v FROM notes WHERE user_id = $1 ORDER BY id`, [a.id]));
+
     beforeAll(async () => {
       data = await fixture();
       server = await startTestServer(backend.name, { startWorker: false });
@@ -111,9 +115,11 @@ for (const backend of backends) {
       const before = await clusters();
       const notesBefore = await clusterOfNotes();
       const audit = await auditRows();
+      const versions = await rowVersions();
       const res = await a.api.post('/api/clusters/recluster');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ notes: 60, clusters: before.length, kept: before.length, created: 0, retired: 0 });
+      expect(res.body).toMatchObject({ notes: 60, clusters: before.length, kept: before.length, created: 0, retired: 0, filed: 0 });
+      expect(await rowVersions()).toEqual(versions); // not one notes row written
       expect(res.body.clustered + res.body.unclustered).toBe(60);
       expect(await clusters()).toEqual(before);
       expect(await clusterOfNotes()).toEqual(notesBefore);
