@@ -6,10 +6,11 @@ import * as repo from '../db/repos/clusters.repo.ts';
 import type { ClusterRow } from '../db/repos/clusters.repo.ts';
 import { AppError, notFound } from '../errors.ts';
 import { assignNote } from '../ml/assign.js';
-import { clusterNotes, type ClusterOptions, type ClusteringResult } from '../ml/cluster-notes.js';
+import type { ClusterOptions, ClusteringResult } from '../ml/cluster-notes.js';
 import type { FeatureModel } from '../ml/features.js';
 import { decodeModel, decodeVector, encodeModel, encodeVector, parseVector } from './clusters.codec.ts';
 import { meanDirection, planRun } from './clusters.plan.ts';
+import { clusterInThread } from './clusters.thread.ts';
 
 /** Cluster names are 1 to 100 characters once trimmed. */
 export const MAX_CLUSTER_NAME = 100;
@@ -265,7 +266,8 @@ export class ClustersService {
     while (this.models.size > 8) this.models.delete(this.models.keys().next().value!);
   }
 
-  // Load (one transaction), compute (none: PGlite has one connection), store (one transaction, under the user's lock).
+  // Load (one transaction), compute (in the clustering thread, in no transaction: PGlite has one connection), store (one
+  // transaction, under the user's lock).
   private async fullRun(userId: string): Promise<ReclusterSummary> {
     const started = performance.now();
     const { seenAt, notes, pins, stored } = await asUser(this.db, userId, async (tx) => ({
@@ -277,7 +279,7 @@ export class ClustersService {
     const loaded = performance.now();
     const input = notes.map((n) => ({ id: n.id, text: n.content, embedding: n.embedding ? parseVector(n.embedding, this.opts.embeddingDims) : null }));
     const result: ClusteringResult | null =
-      input.length >= 2 ? clusterNotes(input, { seed: 1, ...this.opts.cluster, features: { embeddingWeight: this.weight, ...this.opts.cluster?.features } }) : null;
+      input.length >= 2 ? await clusterInThread(input, { seed: 1, ...this.opts.cluster, features: { embeddingWeight: this.weight, ...this.opts.cluster?.features } }) : null;
     const { match, writes, placements } = planRun(result, input, stored, pins);
     const model = result ? encodeModel(result.model) : null;
     const computed = performance.now();
