@@ -84,8 +84,8 @@ for (const size of sizes) {
     await db.exec(`ALTER TABLE notes ENABLE TRIGGER notes_audit; SET maintenance_work_mem = '1GB';
       CREATE INDEX idx_notes_embedding_hnsw ON notes USING hnsw (embedding vector_cosine_ops); ANALYZE notes`);
     const search = new SearchService(db, provider);
-    const exact = new SearchService(db, provider, { exactScanMax: Number.MAX_SAFE_INTEGER });
-    const indexed = new SearchService(db, provider, { exactScanMax: 0 });
+    const exact = new SearchService(db, provider, { scan: 'exact' });
+    const indexed = new SearchService(db, provider, { scan: 'index' });
     const ids = (await db.query<{ id: string }>('SELECT id FROM notes ORDER BY random() LIMIT $1', [queryCount])).map((r) => r.id);
     await search.search(userId, queries[0]!, 'hybrid', 10);
     const hybrid = await timeEach(queryCount, (i) => search.search(userId, queries[i]!, 'hybrid', 10));

@@ -1,3 +1,4 @@
+import { hash32 } from '../embeddings/local/hashing.ts';
 import { stem } from '../embeddings/local/stem.ts';
 import { tokenise } from '../embeddings/local/tokenise.ts';
 import { STOP_WORDS } from '../ml/stopwords.ts';
@@ -12,19 +13,25 @@ export interface Candidate {
 /** Weights of the lexical signals added to the cosine (measured on dev-notes: docs/search.md). */
 export const RERANK_WEIGHTS = { words: 0.06, trigrams: 0.02 };
 
-/** Per-word work is memoised: a vocabulary repeats across notes and queries. Bounded, then reset. */
-const MEMO_LIMIT = 200_000;
-const stemOf = new Map<string, string>();
-const gramsOf = new Map<string, string[]>();
-
-function memo<T>(map: Map<string, T>, key: string, make: (k: string) => T): T {
-  let v = map.get(key);
-  if (v === undefined) {
-    if (map.size >= MEMO_LIMIT) map.clear();
-    map.set(key, (v = make(key)));
-  }
-  return v;
-}
+/**
+ * The words seen so far, interned: each gets a number, its stem and its character trigrams once.
+ * Notes' texts are kept as arrays of word numbers, so ranking a note again touches no strings.
+ * Both are bounded: the notes as an LRU, and the two are forgotten together when the vocabulary has
+ * grown past its limit (checked before a ranking, so the numbers never change during one).
+ */
+const VOCAB_LIMIT = 200_000;
+const NOTES_LIMIT = 20_000;
+const wordIds = new Map<string, number>();
+const stemIds = new Map<string, number>();
+const gramIds = new Map<string, number>();
+/** By word number: the number of its stem, and the numbers of its trigrams. */
+const stemOfWord: number[] = [];
+const gramsOfWord: Int32Array[] = [];
+/**
+ * Recently ranked notes: their words (stop words out) as word numbers, with a hash and the length
+ * of the text they came from (an edited note is read again). Bounded LRU.
+ */
+const notesWords = new Map<string, { hash: number; length: number; words: Int32Array; gramLength: number }>();
 
 function wordGrams(w: string): string[] {
   const x = `^${w}$`;
@@ -34,57 +41,53 @@ function wordGrams(w: string): string[] {
   return out;
 }
 
-/** A text's words (stop words out) as stems and as character trigrams with word boundaries. */
-function terms(text: string): { stems: string[]; grams: string[] } {
-  const stems: string[] = [];
-  const grams: string[] = [];
-  for (const w of tokenise(text, true)) {
-    if (STOP_WORDS.has(w)) continue;
-    stems.push(memo(stemOf, w, stem));
-    for (const g of memo(gramsOf, w, wordGrams)) grams.push(g);
-  }
-  return { stems, grams };
+/** Forgets every word and note once the vocabulary is past its limit (only between two rankings). */
+function boundVocabulary(): void {
+  if (wordIds.size < VOCAB_LIMIT) return;
+  for (const m of [wordIds, stemIds, gramIds, notesWords]) m.clear();
+  stemOfWord.length = 0;
+  gramsOfWord.length = 0;
 }
 
-/** Query-term counts of one document (of stems and of trigrams) and its lengths in each. */
-interface DocCounts {
-  stems: Float64Array;
-  grams: Float64Array;
-  stemLength: number;
-  gramLength: number;
+function numberOf(map: Map<string, number>, key: string): number {
+  let n = map.get(key);
+  if (n === undefined) map.set(key, (n = map.size));
+  return n;
 }
 
-/** Recently seen notes' words: a note is often a candidate of many searches. Bounded LRU. */
-const WORDS_LIMIT = 20_000;
-const wordsOfNote = new Map<string, { text: string; words: string[] }>();
-
-function wordsOf(id: string, text: string): string[] {
-  const hit = wordsOfNote.get(id);
-  if (hit && hit.text === text) {
-    wordsOfNote.delete(id);
-    wordsOfNote.set(id, hit); // most recently used last
-    return hit.words;
+function intern(w: string): number {
+  let id = wordIds.get(w);
+  if (id === undefined) {
+    id = stemOfWord.length;
+    wordIds.set(w, id);
+    stemOfWord.push(numberOf(stemIds, stem(w)));
+    gramsOfWord.push(Int32Array.from(wordGrams(w), (g) => numberOf(gramIds, g)));
   }
-  const words = tokenise(text, true).filter((w) => !STOP_WORDS.has(w));
-  wordsOfNote.set(id, { text, words });
-  if (wordsOfNote.size > WORDS_LIMIT) wordsOfNote.delete(wordsOfNote.keys().next().value!);
-  return words;
+  return id;
 }
 
-/** Counts only the query's terms in a document, without materialising its terms. */
-function countTerms(id: string, text: string, stemIndex: Map<string, number>, gramIndex: Map<string, number>): DocCounts {
-  const c: DocCounts = { stems: new Float64Array(stemIndex.size), grams: new Float64Array(gramIndex.size), stemLength: 0, gramLength: 0 };
-  for (const w of wordsOf(id, text)) {
-    c.stemLength++;
-    const si = stemIndex.get(memo(stemOf, w, stem));
-    if (si !== undefined) c.stems[si]!++;
-    for (const g of memo(gramsOf, w, wordGrams)) {
-      c.gramLength++;
-      const gi = gramIndex.get(g);
-      if (gi !== undefined) c.grams[gi]!++;
-    }
+/** A text's words without stop words, as word numbers. */
+function wordsOfText(text: string): Int32Array {
+  const out: number[] = [];
+  for (const w of tokenise(text, true)) if (!STOP_WORDS.has(w)) out.push(intern(w));
+  return Int32Array.from(out);
+}
+
+function noteWords(id: string, text: string): { words: Int32Array; gramLength: number } {
+  const hit = notesWords.get(id);
+  const hash = hash32(text);
+  if (hit && hit.hash === hash && hit.length === text.length) {
+    notesWords.delete(id);
+    notesWords.set(id, hit); // most recently used last
+    return hit;
   }
-  return c;
+  const words = wordsOfText(text);
+  let gramLength = 0;
+  for (const w of words) gramLength += gramsOfWord[w]!.length;
+  const entry = { hash, length: text.length, words, gramLength };
+  notesWords.set(id, entry);
+  if (notesWords.size > NOTES_LIMIT) notesWords.delete(notesWords.keys().next().value!);
+  return entry;
 }
 
 /** BM25 from query-term counts, with document frequencies from the documents themselves. */
@@ -127,12 +130,37 @@ export function poolBm25(docs: string[][], query: string[], k1 = 1.2, b = 0.75):
  * stems (exact terms, weighted by rarity) plus BM25 over character trigrams (compounds, names).
  */
 export function rerank(query: string, candidates: Candidate[], weights = RERANK_WEIGHTS): { id: string; score: number }[] {
-  const q = terms(query);
-  const stemIndex = new Map([...new Set(q.stems)].map((t, i) => [t, i]));
-  const gramIndex = new Map([...new Set(q.grams)].map((t, i) => [t, i]));
-  const docs = candidates.map((c) => countTerms(c.id, c.text, stemIndex, gramIndex));
-  const byWords = bm25(docs.map((d) => d.stems), docs.map((d) => d.stemLength));
-  const byTrigrams = bm25(docs.map((d) => d.grams), docs.map((d) => d.gramLength));
+  boundVocabulary(); // word numbers stay valid for the whole ranking
+  const queryWords = wordsOfText(query);
+  const docs = candidates.map((c) => noteWords(c.id, c.text));
+  // the query's distinct stems and trigrams, each with its position among them (by number)
+  const stemSlot = new Int32Array(stemIds.size).fill(-1);
+  const gramSlot = new Int32Array(gramIds.size).fill(-1);
+  let stemTerms = 0;
+  let gramTerms = 0;
+  for (const w of queryWords) {
+    if (stemSlot[stemOfWord[w]!] === -1) stemSlot[stemOfWord[w]!] = stemTerms++;
+    for (const g of gramsOfWord[w]!) if (gramSlot[g] === -1) gramSlot[g] = gramTerms++;
+  }
+  const stemCounts = docs.map(() => new Float64Array(stemTerms));
+  const gramCounts = docs.map(() => new Float64Array(gramTerms));
+  for (let j = 0; j < docs.length; j++) {
+    const words = docs[j]!.words;
+    const sc = stemCounts[j]!;
+    const gc = gramCounts[j]!;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      const si = stemSlot[stemOfWord[w]!]!;
+      if (si >= 0) sc[si]!++;
+      const gs = gramsOfWord[w]!;
+      for (let x = 0; x < gs.length; x++) {
+        const gi = gramSlot[gs[x]!]!;
+        if (gi >= 0) gc[gi]!++;
+      }
+    }
+  }
+  const byWords = bm25(stemCounts, docs.map((d) => d.words.length));
+  const byTrigrams = bm25(gramCounts, docs.map((d) => d.gramLength));
   return candidates
     .map((c, i) => ({ id: c.id, score: c.cosine + weights.words * byWords[i]! + weights.trigrams * byTrigrams[i]! }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

@@ -7,6 +7,7 @@ import type { Hit } from '../db/repos/search.repo.ts';
 import { toVectorLiteral, type EmbeddingProvider } from '../embeddings/provider.ts';
 import { AppError, notFound } from '../errors.ts';
 import { rerank } from '../search/rerank.ts';
+import { snippet } from '../search/snippet.ts';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'fulltext';
 
@@ -14,49 +15,69 @@ export type SearchMode = 'hybrid' | 'semantic' | 'fulltext';
 export interface SearchResult {
   note: NoteRow;
   score: number;
-  /** Plain text of the note around the matches, HTML-escaped, terms inside <mark>. */
+  /** Plain text of the note around the matches, HTML-escaped, terms inside <mark> (src/search/snippet.ts). */
   snippet: string;
 }
 
-/** How deep each ranking goes to make the pool that hybrid search reranks (measured: docs/search.md). */
-const POOL_DEPTH = { semantic: 200, lexical: 100 };
+/**
+ * How deep each ranking goes to make the pool that hybrid search reranks, and how many of the
+ * most recent full-text matches the lexical side ranks (measured: docs/search.md).
+ */
+const POOL_DEPTH = { semantic: 200, lexical: 100, recentMatches: 300 };
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Snippets and reranking read the first 20,000 characters of a note. */
+const SNIPPET_SOURCE = 20_000;
 
-/** Escapes a ts_headline snippet and turns its \u0001…\u0002 markers into <mark> elements. */
-export function renderSnippet(raw: string): string {
-  return raw
-    .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replaceAll('\u0001', '<mark>')
-    .replaceAll('\u0002', '</mark>');
-}
+/**
+ * When a user's vectors are read exactly rather than through the HNSW index. An exact scan reads
+ * every vector of the user (6 KB each: about 10 µs a row on PostgreSQL, 15 µs on PGlite), so it
+ * suits users with up to `small` notes. The index costs a few milliseconds whatever the size, but
+ * it filters by user only after the scan: for a user who holds under `minorityShare` of the table's
+ * vectors it must pass over many others' first, and its recall drops, so such users up to `most`
+ * notes are read exactly too (test/db/vector-recall.test.ts).
+ */
+export const EXACT_SCAN = { small: 2000, minorityShare: 0.5, most: 20_000 } as const;
+
+/** How long a user's choice of scan is remembered (both scans are right; this is only speed). */
+const SCAN_CHOICE_MS = 60_000;
+const SCAN_CHOICES_MAX = 10_000;
+
+/** How the nearest notes are found: chosen per user (`auto`), or always one way (benchmarks, tests). */
+export type VectorScan = 'auto' | 'exact' | 'index';
 
 /** Finding notes by words, by meaning, or both; and a note's nearest neighbours. */
-/**
- * Users with up to this many embedded notes are searched exactly, beyond by the HNSW index: an
- * exact scan costs about 15 µs a row on PGlite (WebAssembly) and under 1 µs on PostgreSQL.
- */
-export const EXACT_SCAN_MAX = { pglite: 2000, postgres: 5000 } as const;
-
 export class SearchService {
-  private readonly exactScanMax: number;
+  private readonly scan: VectorScan;
   private readonly logger?: Logger;
+  /** Per user: whether to scan exactly, and until when that choice holds. */
+  private readonly scanChoices = new Map<string, { exact: boolean; until: number }>();
 
   constructor(
     private readonly db: Database,
     private readonly provider: EmbeddingProvider,
-    opts: { exactScanMax?: number; logger?: Logger } = {},
+    opts: { scan?: VectorScan; logger?: Logger } = {},
   ) {
-    this.exactScanMax = opts.exactScanMax ?? EXACT_SCAN_MAX[db.kind];
+    this.scan = opts.scan ?? 'auto';
     this.logger = opts.logger;
   }
 
   /** The nearest notes inside a transaction: exact for users with few notes, else the index. */
   private async nearest(tx: UserTx, userId: string, vector: string, o: repo.RankOptions): Promise<Hit[]> {
-    const exact = (await repo.countEmbedded(tx, userId, this.exactScanMax + 1)) <= this.exactScanMax;
-    return repo.nearest(tx, userId, vector, { ...o, exact });
+    return repo.nearest(tx, userId, vector, { ...o, exact: await this.exactFor(tx, userId) });
+  }
+
+  /** Whether to read the user's vectors exactly (EXACT_SCAN), decided at most once a minute. */
+  private async exactFor(tx: UserTx, userId: string): Promise<boolean> {
+    if (this.scan !== 'auto') return this.scan === 'exact';
+    const now = Date.now();
+    const known = this.scanChoices.get(userId);
+    if (known && known.until > now) return known.exact;
+    const mine = await repo.countEmbedded(tx, userId, EXACT_SCAN.most + 1);
+    const exact =
+      mine <= EXACT_SCAN.small || (mine <= EXACT_SCAN.most && mine < EXACT_SCAN.minorityShare * (await repo.estimatedNotes(tx)));
+    if (this.scanChoices.size >= SCAN_CHOICES_MAX) this.scanChoices.clear();
+    this.scanChoices.set(userId, { exact, until: now + SCAN_CHOICE_MS });
+    return exact;
   }
 
   private async queryVector(query: string): Promise<string | null> {
@@ -75,10 +96,10 @@ export class SearchService {
    * BM25 over words and character trigrams (src/search/rerank.ts).
    */
   private async hybrid(tx: UserTx, userId: string, query: string, vector: string, tag: string | undefined): Promise<Hit[]> {
-    const lexical = await repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, tag });
-    const semantic = await this.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag });
-    const pool = [...new Set([...semantic.map((h) => h.id), ...lexical.map((h) => h.id)])];
-    return rerank(query, await repo.candidates(tx, userId, pool, vector));
+    const lexical = await repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, cosineTo: vector });
+    const semantic = await repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), withText: true });
+    const pool = new Map([...lexical, ...semantic].map((h) => [h.id, h]));
+    return rerank(query, [...pool.values()]);
   }
 
   /** Searches the user's live notes (one transaction; the query is embedded before it opens). */
@@ -91,12 +112,10 @@ export class SearchService {
       else if (mode === 'hybrid' && vector) ranked = await this.hybrid(tx, userId, query, vector, tag);
       else ranked = await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
       const hits = ranked.slice(0, limit);
-      const notes = await repo.notesWithSnippets(tx, userId, hits.map((h) => h.id), query);
+      const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
       return hits.flatMap((h) => {
-        const n = notes.get(h.id);
-        if (!n) return [];
-        const { snippet, ...note } = n;
-        return [{ note, score: h.score, snippet: renderSnippet(snippet) }];
+        const note = notes.get(h.id);
+        return note ? [{ note, score: h.score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) }] : [];
       });
     });
   }

@@ -38,31 +38,55 @@ export async function countEmbedded(tx: UserTx, userId: string, cap: number): Pr
   return row?.n ?? 0;
 }
 
+/** The planner's estimate of the rows of notes, all users' (0 until the table was first analysed). */
+export async function estimatedNotes(tx: UserTx): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'public.notes'::regclass`);
+  return row?.n ?? 0;
+}
+
+/** A hit of hybrid search's pool: also its text (the first 20,000 characters) and cosine to the query. */
+export interface PoolHit extends Hit {
+  text: string;
+  cosine: number;
+}
+
+/** What hybrid search reads of a pooled note, beside its score. */
+const POOL_TEXT = 'left(content, 20000) AS text';
+
 /**
  * Nearest notes by cosine distance. `exact` scans the user's rows (through the user index) and
  * sorts them: always right, fast for a user with up to some thousands of notes. Otherwise the
  * HNSW index with pgvector's iterative scan, which keeps scanning until enough rows pass the
- * per-user filter instead of returning fewer than asked.
+ * per-user filter instead of returning fewer than asked. `withText` also returns each note's text.
  */
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean }): Promise<Hit[]> {
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText: true }): Promise<PoolHit[]>;
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText?: false }): Promise<Hit[]>;
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText?: boolean }): Promise<Hit[]> {
   const params: unknown[] = [userId, vector, o.limit];
   const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params)}`;
+  const text = o.withText ? `, ${POOL_TEXT}` : '';
+  const rows = async (sql: string) =>
+    (await tx.query<Hit & { text?: string }>(sql, params)).map((r) => (o.withText ? { ...r, cosine: r.score } : r));
   if (o.exact) {
     // OFFSET 0 keeps the planner from turning the sort into an approximate index scan
-    return tx.query<Hit>(
-      `SELECT id, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d FROM notes WHERE ${where} OFFSET 0) s
+    return rows(
+      `SELECT id, 1 - d AS score${o.withText ? ', text' : ''} FROM (SELECT id, embedding <=> $2::vector AS d${text} FROM notes WHERE ${where} OFFSET 0) s
        ORDER BY d, id LIMIT $3`,
-      params,
     );
   }
+  // enable_sort off for this one statement: for a deep pool (LIMIT 200) the planner prefers to
+  // sort every row of the user (~10 µs a row: each vector is 6 KB), ten times slower than the index
   await tx.query(
     `SELECT set_config('hnsw.ef_search', '200', true), set_config('hnsw.iterative_scan', 'strict_order', true),
-            set_config('hnsw.max_scan_tuples', '100000', true)`,
+            set_config('hnsw.max_scan_tuples', '100000', true), set_config('enable_sort', 'off', true)`,
   );
-  return tx.query<Hit>(
-    `SELECT id, 1 - (embedding <=> $2::vector) AS score FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
-    params,
-  );
+  try {
+    return await rows(
+      `SELECT id, 1 - (embedding <=> $2::vector) AS score${text} FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
+    );
+  } finally {
+    await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
+  }
 }
 
 /** The note's own vector, as pgvector text, or null while it waits for one. */
@@ -80,30 +104,28 @@ const RECENT_MATCHES = 2000;
 /**
  * PostgreSQL full-text search over the GIN index of the stored tsvector. Plain words match any of them (ranked by how
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
- * `or` switch to websearch syntax.
+ * `or` switch to websearch syntax. With `cosineTo` (hybrid search's pool) each hit also carries its
+ * text and its cosine to that vector, computed for the hits alone.
  */
-export function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions): Promise<Hit[]> {
-  const params: unknown[] = [userId, query, o.limit, RECENT_MATCHES];
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo: string }): Promise<PoolHit[]>;
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: undefined }): Promise<Hit[]>;
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: string }): Promise<Hit[]> {
+  const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES];
   const tsquery = /["-]|\bor\b/i.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
-  return tx.query<Hit>(
-    `SELECT id, ts_rank_cd(search_vector, q, 1) AS score FROM (
-       SELECT id, search_vector, created_at, q FROM notes, (SELECT ${tsquery} AS q) query
-       WHERE user_id = $1 AND deleted_at IS NULL AND search_vector @@ q${filters(o, params)}
-       ORDER BY created_at DESC LIMIT $4) matches
-     ORDER BY score DESC, created_at DESC LIMIT $3`,
+  const where = `user_id = $1 AND deleted_at IS NULL AND search_vector @@ q${filters(o, params)}`;
+  const ranked = (columns: string) => `SELECT id, ts_rank_cd(search_vector, q, 1) AS score${columns} FROM (
+       SELECT id, search_vector, created_at, q${columns} FROM notes, (SELECT ${tsquery} AS q) query
+       WHERE ${where} ORDER BY created_at DESC LIMIT $4) matches
+     ORDER BY score DESC, created_at DESC LIMIT $3`;
+  if (o.cosineTo === undefined) return tx.query<Hit>(ranked(''), params);
+  params.push(o.cosineTo);
+  // the vectors are read (and the text cut) for the hits that are kept, not for every match
+  return tx.query<PoolHit>(
+    `SELECT id, score, ${POOL_TEXT}, coalesce(1 - (embedding <=> $${params.length}::vector), 0) AS cosine
+     FROM (${ranked(', content, embedding')}) top`,
     params,
-  );
-}
-
-/** Candidates of hybrid search: their text (the first 20,000 characters) and cosine to the query. */
-export function candidates(tx: UserTx, userId: string, ids: string[], vector: string): Promise<{ id: string; text: string; cosine: number }[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return tx.query(
-    `SELECT id, left(content, 20000) AS text, coalesce(1 - (embedding <=> $3::vector), 0) AS cosine
-     FROM notes WHERE user_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-    [userId, ids, vector],
   );
 }
 
@@ -112,24 +134,4 @@ export async function notesByIds(tx: UserTx, userId: string, ids: string[]): Pro
   if (ids.length === 0) return new Map();
   const rows = await tx.orm.select(noteColumns).from(notes).where(and(eq(notes.userId, userId), isNull(notes.deletedAt), inArray(notes.id, ids)));
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** The notes behind hits, each with a highlighted snippet (terms between \u0001 and \u0002). */
-export async function notesWithSnippets(
-  tx: UserTx,
-  userId: string,
-  ids: string[],
-  query: string,
-): Promise<Map<string, NoteRow & { snippet: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = [...(await notesByIds(tx, userId, ids)).values()];
-  const snippets = await tx.query<{ id: string; s: string }>(
-    `SELECT id, ts_headline('english', left(content, 20000),
-              coalesce(nullif(replace(plainto_tsquery('english', $3)::text, ' & ', ' | '), '')::tsquery, plainto_tsquery('english', $3)),
-              'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS s
-     FROM notes WHERE user_id = $1 AND id = ANY($2::uuid[])`,
-    [userId, ids, query],
-  );
-  const byId = new Map(snippets.map((s) => [s.id, s.s]));
-  return new Map(rows.map((r) => [r.id, { ...r, snippet: byId.get(r.id) ?? '' }]));
 }
