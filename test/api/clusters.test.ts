@@ -58,9 +58,15 @@ for (const backend of backends) {
     const auditRows = async () =>
       (await asService(server.scratch.db, (tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE table_name = 'notes'`)))[0]!.n;
 
-    // Each of user a's notes rows and the transaction that wrote its current version.
+    // Each of user a's notes and map placements, with the transaction that wrote its current version.
     const rowVersions = () =>
-      asService(server.scratch.db, (tx) => tx.query(`SELECT id, xmin::text AS v FROM notes WHERE user_id = $1 ORDER BY id`, [a.id]));
+      asService(server.scratch.db, (tx) =>
+        tx.query(
+          `SELECT 'note ' || id AS row, xmin::text AS v FROM notes WHERE user_id = $1
+           UNION ALL SELECT 'placement ' || note_id, xmin::text FROM note_placements WHERE user_id = $1 ORDER BY 1`,
+          [a.id],
+        ),
+      );
 
     beforeAll(async () => {
       data = await fixture();
@@ -119,7 +125,7 @@ for (const backend of backends) {
       const res = await a.api.post('/api/clusters/recluster');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ notes: 60, clusters: before.length, kept: before.length, created: 0, retired: 0, filed: 0 });
-      expect(await rowVersions()).toEqual(versions); // not one notes row written
+      expect(await rowVersions()).toEqual(versions); // not one row written
       expect(res.body.clustered + res.body.unclustered).toBe(60);
       expect(await clusters()).toEqual(before);
       expect(await clusterOfNotes()).toEqual(notesBefore);
