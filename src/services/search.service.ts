@@ -93,25 +93,33 @@ export class SearchService {
 
   /**
    * Hybrid ranking: the union of the semantic and full-text top hits, reordered by cosine plus
-   * BM25 over words and character trigrams (src/search/rerank.ts).
+   * BM25 over words and character trigrams (src/search/rerank.ts). The two pools are read in two
+   * transactions at once (on PostgreSQL two connections in parallel; PGlite runs them in turn);
+   * neither holds a connection while it waits for the other.
    */
-  private async hybrid(tx: UserTx, userId: string, query: string, vector: string, tag: string | undefined): Promise<Hit[]> {
-    const lexical = await repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, cosineTo: vector });
-    const semantic = await repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), withText: true });
+  private async hybrid(userId: string, query: string, vector: string, tag: string | undefined): Promise<Hit[]> {
+    const [lexical, semantic] = await Promise.all([
+      asUser(this.db, userId, (tx) =>
+        repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, cosineTo: vector }),
+      ),
+      asUser(this.db, userId, async (tx) =>
+        repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), withText: true }),
+      ),
+    ]);
     const pool = new Map([...lexical, ...semantic].map((h) => [h.id, h]));
     return rerank(query, [...pool.values()]);
   }
 
-  /** Searches the user's live notes (one transaction; the query is embedded before it opens). */
+  /** Searches the user's live notes (the query is embedded before any transaction opens). */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
     const vector = mode === 'fulltext' ? null : await this.queryVector(query);
     if (mode === 'semantic' && !vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
+    const pooled = mode === 'hybrid' && vector ? (await this.hybrid(userId, query, vector, tag)).slice(0, limit) : null;
     return asUser(this.db, userId, async (tx) => {
-      let ranked: Hit[];
-      if (mode === 'semantic') ranked = await this.nearest(tx, userId, vector!, { limit, tag });
-      else if (mode === 'hybrid' && vector) ranked = await this.hybrid(tx, userId, query, vector, tag);
-      else ranked = await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
-      const hits = ranked.slice(0, limit);
+      let hits: Hit[];
+      if (pooled) hits = pooled;
+      else if (mode === 'semantic') hits = await this.nearest(tx, userId, vector!, { limit, tag });
+      else hits = await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
       const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
       return hits.flatMap((h) => {
         const note = notes.get(h.id);
