@@ -9,6 +9,11 @@ describe('search snippets', () => {
     expect(snippet('Tom & Jerry "quoted" it\'s', 'jerry')).toBe('Tom &amp; <mark>Jerry</mark> &quot;quoted&quot; it&#39;s');
   });
 
+  it('shows a short note whole, from its first word', () => {
+    const text = 'Sourdough bread needs a long, cold fermentation and patience.';
+    expect(snippet(text, 'fermentation')).toBe('Sourdough bread needs a long, cold <mark>fermentation</mark> and patience.');
+  });
+
   it('drops markup in the note rather than passing it through', () => {
     const s = snippet('The <b>HNSW</b> index <script>alert(1)</script> trades recall.', 'hnsw');
     expect(s).toBe('The <mark>HNSW</mark> index alert(1) trades recall.');

@@ -37,7 +37,7 @@ export function snippet(content: string, query: string): string {
     let bestHits = 0;
     for (let i = 0; i < words.length; i++) {
       if (!hit[i] || taken[i]) continue;
-      const from = Math.max(0, i - SNIPPET.lead);
+      const from = Math.max(0, Math.min(i - SNIPPET.lead, words.length - SNIPPET.maxWords)); // short notes whole
       const to = Math.min(words.length, from + SNIPPET.maxWords);
       let hits = 0;
       let free = true;
