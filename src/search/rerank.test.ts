@@ -38,3 +38,14 @@ describe('hybrid rerank', () => {
     expect(ranked.map((r) => r.id)).toEqual(['q', 'p']);
   });
 });
+
+describe('hybrid rerank memory of notes', () => {
+  it('reads an edited note again: the same id with a new text is scored on the new words', () => {
+    const other = { id: 'o', text: 'unrelated words here', cosine: 0.3 };
+    const before = rerank('zebra stripes', [{ id: 'n', text: 'a note about cats', cosine: 0.3 }, other]);
+    const after = rerank('zebra stripes', [{ id: 'n', text: 'a note about zebra stripes', cosine: 0.3 }, other]);
+    expect(before.find((r) => r.id === 'n')!.score).toBeCloseTo(0.3, 10);
+    expect(after.find((r) => r.id === 'n')!.score).toBeGreaterThan(0.3);
+    expect(rerank('zebra stripes', [{ id: 'n', text: 'a note about cats', cosine: 0.3 }, other]).find((r) => r.id === 'n')!.score).toBeCloseTo(0.3, 10);
+  });
+});
