@@ -310,7 +310,7 @@ export class ClustersService {
       return { retired: gone + (await repo.deleteOrphans(tx, userId)).length, filed };
     });
     step('storeModel');
-    if (this.db.kind === 'pglite') await repo.analyzeClusteredTables(this.db); // no autovacuum there
+    await repo.analyzeClusteredTables(this.db);
     step('analyze');
     if (result) this.remember(userId, seenAt, result.model);
     const clustered = placements.filter((p) => p.clusterId !== null).length;
