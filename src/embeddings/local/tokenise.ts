@@ -2,6 +2,7 @@
 
 /** URL schemes and `www.` carry no topic, and their GloVe ranks would make them look rare. */
 const URL_NOISE = /\b(?:https?|ftp|file|mailto):(?:\/\/)?|\bwww\./giu;
+const MAYBE_URL = /:|www\./i;
 
 /** Words (letters, marks, digits, with inner apostrophes) or single emoji. */
 const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|\p{Extended_Pictographic}/gu;
@@ -25,6 +26,9 @@ function charBigrams(run: string): string[] {
   return chars.slice(1).map((c, i) => chars[i] + c);
 }
 
+/** A plain ASCII word, lower-case or capitalised: nothing to strip or split, only to fold. */
+const PLAIN = /^[A-Z]?[a-z0-9]+$/;
+
 /** Lower-case parts of one raw token: the clitic-free word, plus camel-case parts when it has any. */
 function expandToken(raw: string, camel: boolean): string[] {
   const word = raw.replace(CLITIC, '');
@@ -44,8 +48,15 @@ function expandToken(raw: string, camel: boolean): string[] {
 
 /** Tokens of a text, in order; camel-case parts follow their whole word when `camel` is set. */
 export function tokenise(text: string, camel = true): string[] {
-  const clean = text.normalize('NFKC').replace(URL_NOISE, ' ');
+  const normal = text.normalize('NFKC');
+  // URL_NOISE needs a ':' or a 'www.'; the full expression is slow, so it runs only then
+  const clean = MAYBE_URL.test(normal) ? normal.replace(URL_NOISE, ' ') : normal;
   const out: string[] = [];
-  for (const m of clean.matchAll(TOKEN)) out.push(...expandToken(m[0], camel));
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(clean); m; m = TOKEN.exec(clean)) {
+    const raw = m[0];
+    if (PLAIN.test(raw)) out.push(raw.toLowerCase().slice(0, MAX_TOKEN)); // most tokens: the same answer, sooner
+    else out.push(...expandToken(raw, camel));
+  }
   return out;
 }
