@@ -104,30 +104,37 @@ const RECENT_MATCHES = 2000;
 /**
  * PostgreSQL full-text search over the GIN index of the stored tsvector. Plain words match any of them (ranked by how
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
- * `or` switch to websearch syntax. With `cosineTo` (hybrid search's pool) each hit also carries its
- * text and its cosine to that vector, computed for the hits alone.
+ * `or` switch to websearch syntax. The matches come from matching_notes() (migration 0014: the
+ * index cannot serve this condition under row-level security), the most recent `recent` of them
+ * ranked. With `cosineTo` (hybrid search's pool) each hit also carries its text and its cosine to
+ * that vector, computed for the hits alone.
  */
 export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo: string }): Promise<PoolHit[]>;
 export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: undefined }): Promise<Hit[]>;
 export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: string }): Promise<Hit[]> {
-  const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES];
-  const tsquery = /["-]|\bor\b/i.test(query)
+  const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES, o.tag ?? null];
+  const tsquery = WEBSEARCH.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
-  const where = `user_id = $1 AND deleted_at IS NULL AND search_vector @@ q${filters(o, params)}`;
-  const ranked = (columns: string) => `SELECT id, ts_rank_cd(search_vector, q, 1) AS score${columns} FROM (
-       SELECT id, search_vector, created_at, q${columns} FROM notes, (SELECT ${tsquery} AS q) query
-       WHERE ${where} ORDER BY created_at DESC LIMIT $4) matches
-     ORDER BY score DESC, created_at DESC LIMIT $3`;
+  const ranked = (columns: string) => `SELECT n.id, ts_rank_cd(n.search_vector, q, 1) AS score${columns}
+     FROM (SELECT ${tsquery} AS q) query, matching_notes(q, $4, $5) m JOIN notes n ON n.id = m.id
+     WHERE n.user_id = $1 AND n.deleted_at IS NULL
+     ORDER BY score DESC, n.created_at DESC LIMIT $3`;
   if (o.cosineTo === undefined) return tx.query<Hit>(ranked(''), params);
   params.push(o.cosineTo);
   // the vectors are read (and the text cut) for the hits that are kept, not for every match
   return tx.query<PoolHit>(
     `SELECT id, score, ${POOL_TEXT}, coalesce(1 - (embedding <=> $${params.length}::vector), 0) AS cosine
-     FROM (${ranked(', content, embedding')}) top`,
+     FROM (${ranked(', n.content, n.embedding')}) top`,
     params,
   );
 }
+
+/**
+ * Websearch syntax: a quoted phrase, a word excluded with a leading `-`, or `or` between words. A
+ * hyphen inside a word (`full-featured`) is plain text.
+ */
+const WEBSEARCH = /"|(?:^|\s)-[^\s-]|\bor\b/i;
 
 /** The live notes behind hits. */
 export async function notesByIds(tx: UserTx, userId: string, ids: string[]): Promise<Map<string, NoteRow>> {

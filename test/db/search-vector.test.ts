@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asService, asUser } from '../../src/db/as-user.ts';
+import { markDerived } from '../../src/db/repos/clusters.repo.ts';
+import { backends, scratchDatabase, type Scratch } from '../helpers/databases.ts';
+import { seedUser } from './seed.ts';
+
+// notes.search_vector (migration 0013) is kept by a trigger when the content is written: always the
+// tsvector of the current content, and not computed again by writes that change no text.
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`the stored tsvector of notes on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
+    let scratch: Scratch;
+    let user: string;
+    let noteId: string;
+    beforeAll(async () => {
+      scratch = await scratchDatabase(backend.name);
+      user = await seedUser(scratch.db, 'tsv@example.com', 3);
+      [{ id: noteId }] = (await scratch.db.query<{ id: string }>(`SELECT id FROM notes WHERE user_id = $1 ORDER BY id LIMIT 1`, [user])) as [{ id: string }];
+    });
+    afterAll(() => scratch?.drop());
+
+    /** Whether the stored vector is exactly the tsvector of the note's content, and its text. */
+    const state = async () =>
+      (
+        await asService(scratch.db, (tx) =>
+          tx.query<{ same: boolean; v: string }>(
+            `SELECT search_vector = to_tsvector('english', content) AS same, search_vector::text AS v FROM notes WHERE id = $1`,
+            [noteId],
+          ),
+        )
+      )[0]!;
+
+    it('is the tsvector of the content for every note written', async () => {
+      const rows = await scratch.db.query<{ ok: boolean }>(`SELECT bool_and(search_vector = to_tsvector('english', content)) AS ok FROM notes`);
+      expect(rows[0]!.ok).toBe(true);
+    });
+
+    it('follows an edit of the text, and finds the note by its new words', async () => {
+      await asUser(scratch.db, user, (tx) => tx.query(`UPDATE notes SET content = 'Sourdough loaves rise overnight' WHERE id = $1`, [noteId]));
+      expect(await state()).toMatchObject({ same: true });
+      const found = await asUser(scratch.db, user, (tx) =>
+        tx.query<{ id: string }>(`SELECT id FROM notes WHERE search_vector @@ plainto_tsquery('english', 'loaves rising')`),
+      );
+      expect(found.map((r) => r.id)).toEqual([noteId]);
+    });
+
+    it('cannot be written to anything else', async () => {
+      await asUser(scratch.db, user, (tx) => tx.query(`UPDATE notes SET search_vector = to_tsvector('english', 'forged') WHERE id = $1`, [noteId]));
+      const s = await state();
+      expect(s.same).toBe(true);
+      expect(s.v).not.toContain('forg');
+    });
+
+    it('is left alone by writes that change no text (tags, clustering)', async () => {
+      const before = (await state()).v;
+      await asUser(scratch.db, user, async (tx) => {
+        await tx.query(`UPDATE notes SET tags = '{baking}' WHERE id = $1`, [noteId]);
+        await markDerived(tx, ['cluster_id']);
+        await tx.query(`UPDATE notes SET cluster_id = NULL WHERE id = $1`, [noteId]);
+      });
+      expect(await state()).toEqual({ same: true, v: before });
+    });
+  });
+}
+
+// Full-text matching under row-level security (migration 0014): the policy's condition comes first,
+// so tsvector @@ tsquery could not use the GIN index; matching_notes() does, for the caller's notes only.
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`full-text matches under row-level security on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
+    let scratch: Scratch;
+    let alice: string;
+    let bob: string;
+    beforeAll(async () => {
+      scratch = await scratchDatabase(backend.name);
+      alice = await seedUser(scratch.db, 'alice@example.com', 1);
+      bob = await seedUser(scratch.db, 'bob@example.com', 1);
+      await scratch.db.exec(`
+        INSERT INTO notes (content, user_id, tags) SELECT 'ordinary words number ' || g, '${alice}', '{}' FROM generate_series(1, 3000) g;
+        INSERT INTO notes (content, user_id, tags) VALUES ('the quokka is a small wallaby', '${alice}', '{animals}'),
+          ('another quokka, seen by Bob', '${bob}', '{animals}');
+        ANALYZE notes;`);
+    });
+    afterAll(() => scratch?.drop());
+
+    const indexScans = async () => {
+      const [row] = await scratch.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_stat_clear_snapshot()');
+        return tx.query<{ n: number }>(`SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'idx_notes_search_vector'`);
+      });
+      return row!.n;
+    };
+    const matches = async (user: string, q: string, tag: string | null = null) => {
+      const before = await indexScans();
+      const owners = await asUser(scratch.db, user, async (tx) => {
+        const rows = await tx.query<{ user_id: string }>(
+          `SELECT n.user_id FROM matching_notes(to_tsquery('english', $1), 100, $2) m JOIN notes n ON n.id = m.id`,
+          [q, tag],
+        );
+        await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
+        return rows.map((r) => r.user_id);
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      return { owners, indexScans: (await indexScans()) - before };
+    };
+
+    it("returns the caller's matching notes only, through the GIN index for a rare word", async () => {
+      expect(await matches(alice, 'quokka')).toEqual({ owners: [alice], indexScans: 1 });
+      expect((await matches(bob, 'quokka')).owners).toEqual([bob]);
+      expect((await matches(alice, 'quokka', 'animals')).owners).toEqual([alice]);
+      expect((await matches(alice, 'quokka', 'plants')).owners).toEqual([]);
+    });
+
+    it('returns nothing without a signed-in user, and is not open to anonymous callers', async () => {
+      const none = await scratch.db.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('role', 'authenticated', true)`); // signed in as nobody
+        return tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`);
+      });
+      expect(none).toEqual([]);
+      await expect(asService(scratch.db, (tx) => tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`))).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(
+        scratch.db.transaction(async (tx) => {
+          await tx.query(`SELECT set_config('role', 'anon', true)`);
+          return tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`);
+        }),
+      ).rejects.toThrow(/permission denied/);
+    });
+  });
+}
