@@ -1,11 +1,11 @@
 import { stem } from '../embeddings/local/stem.ts';
-import { tokenise } from '../embeddings/local/tokenise.ts';
+import { tokenise, WORD_PATTERN } from '../embeddings/local/tokenise.ts';
 import { STOP_WORDS } from '../ml/stopwords.ts';
 
 /** How long a snippet is: up to two fragments of at most 35 words (as ts_headline's MaxWords). */
 export const SNIPPET = { maxWords: 35, fragments: 2, lead: 4, delimiter: ' … ' } as const;
 
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
+const WORD = new RegExp(WORD_PATTERN, 'gu');
 const TAG = /<\/?[a-z][^<>]*>/gi;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(/\s+/g, ' ');

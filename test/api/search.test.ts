@@ -62,6 +62,11 @@ for (const backend of backends) {
       const phrase = await user.api.get(`/api/search?mode=fulltext&q=${encodeURIComponent('"oil change" -bread')}`);
       expect(phrase.body.items.map((r: { note: { id: string } }) => r.note.id)).toEqual([ids[0]]);
       expect((await user.api.get('/api/search?mode=fulltext&q=zeppelin')).body.items).toEqual([]);
+      // a hyphen inside a word is plain text (any word matches), a leading one excludes
+      const hyphenated = await user.api.get(`/api/search?mode=fulltext&q=${encodeURIComponent('well-known sourdough')}`);
+      expect(hyphenated.body.items.map((r: { note: { id: string } }) => r.note.id)).toEqual([ids[1]]);
+      const excluded = await user.api.get(`/api/search?mode=fulltext&q=${encodeURIComponent('bread -sourdough')}`);
+      expect(excluded.body.items.map((r: { note: { id: string } }) => r.note.id)).toEqual([ids[5]]);
     });
 
     it('semantic search finds notes by meaning without shared words', async () => {

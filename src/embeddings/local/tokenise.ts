@@ -4,8 +4,11 @@
 const URL_NOISE = /\b(?:https?|ftp|file|mailto):(?:\/\/)?|\bwww\./giu;
 const MAYBE_URL = /:|www\./i;
 
-/** Words (letters, marks, digits, with inner apostrophes) or single emoji. */
-const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|\p{Extended_Pictographic}/gu;
+/** A word: letters, marks and digits, with inner apostrophes (search snippets find words with it too). */
+export const WORD_PATTERN = String.raw`[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*`;
+
+/** Words or single emoji. */
+const TOKEN = new RegExp(`${WORD_PATTERN}|\\p{Extended_Pictographic}`, 'gu');
 
 /** Scripts written without spaces: indexed as overlapping character bigrams. */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
