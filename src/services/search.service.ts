@@ -3,7 +3,7 @@ import type { Database } from '../db/client.ts';
 import { asUser, type UserTx } from '../db/as-user.ts';
 import type { NoteRow } from '../db/repos/notes.repo.ts';
 import * as repo from '../db/repos/search.repo.ts';
-import type { Hit } from '../db/repos/search.repo.ts';
+import { POOL_TEXT_CHARS, type Hit, type PoolHit } from '../db/repos/search.repo.ts';
 import { toVectorLiteral, type EmbeddingProvider } from '../embeddings/provider.ts';
 import { AppError, notFound } from '../errors.ts';
 import { rerank } from '../search/rerank.ts';
@@ -26,7 +26,7 @@ export interface SearchResult {
 const POOL_DEPTH = { semantic: 200, lexical: 100, recentMatches: 300 };
 
 /** Snippets and reranking read the first 20,000 characters of a note. */
-const SNIPPET_SOURCE = 20_000;
+const SNIPPET_SOURCE = POOL_TEXT_CHARS;
 
 /**
  * When a user's vectors are read exactly rather than through the HNSW index. An exact scan reads
@@ -97,33 +97,46 @@ export class SearchService {
    * transactions at once (on PostgreSQL two connections in parallel; PGlite runs them in turn);
    * neither holds a connection while it waits for the other.
    */
-  private async hybrid(userId: string, query: string, vector: string, tag: string | undefined): Promise<Hit[]> {
+  private async hybrid(userId: string, query: string, vector: string, tag: string | undefined): Promise<PoolHit[]> {
     const [lexical, semantic] = await Promise.all([
       asUser(this.db, userId, (tx) =>
         repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, cosineTo: vector }),
       ),
       asUser(this.db, userId, async (tx) =>
-        repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), withText: true }),
+        repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), pooled: true }),
       ),
     ]);
     const pool = new Map([...lexical, ...semantic].map((h) => [h.id, h]));
-    return rerank(query, [...pool.values()]);
+    const candidates = [...pool.values()].map((h) => ({ id: h.id, text: h.note.content, cosine: h.cosine }));
+    return rerank(query, candidates).map((r) => ({ ...pool.get(r.id)!, score: r.score }));
   }
 
-  /** Searches the user's live notes (the query is embedded before any transaction opens). */
+  /**
+   * Searches the user's live notes (the query is embedded before any transaction opens). Hybrid
+   * results come with their notes from the pools; only a note longer than the pools read is read again.
+   */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
     const vector = mode === 'fulltext' ? null : await this.queryVector(query);
     if (mode === 'semantic' && !vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
-    const pooled = mode === 'hybrid' && vector ? (await this.hybrid(userId, query, vector, tag)).slice(0, limit) : null;
+    const result = (note: NoteRow, score: number) => ({ note, score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) });
+    if (mode === 'hybrid' && vector) {
+      const top = (await this.hybrid(userId, query, vector, tag)).slice(0, limit);
+      const cut = top.filter((h) => h.cut).map((h) => h.id);
+      const whole = cut.length ? await asUser(this.db, userId, (tx) => repo.notesByIds(tx, userId, cut)) : new Map<string, NoteRow>();
+      return top.flatMap((h) => {
+        const note = h.cut ? whole.get(h.id) : h.note;
+        return note ? [result(note, h.score)] : []; // a long note deleted meanwhile is left out
+      });
+    }
     return asUser(this.db, userId, async (tx) => {
-      let hits: Hit[];
-      if (pooled) hits = pooled;
-      else if (mode === 'semantic') hits = await this.nearest(tx, userId, vector!, { limit, tag });
-      else hits = await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
+      const hits: Hit[] =
+        mode === 'semantic'
+          ? await this.nearest(tx, userId, vector!, { limit, tag })
+          : await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
       const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
       return hits.flatMap((h) => {
         const note = notes.get(h.id);
-        return note ? [{ note, score: h.score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) }] : [];
+        return note ? [result(note, h.score)] : [];
       });
     });
   }

@@ -140,6 +140,22 @@ for (const backend of backends) {
       expect(provider.texts.slice(before)).toEqual(['A brand new thought about sailing boats.']);
     });
 
+    it('every mode returns whole notes, as the note itself reads, one longer than search reads included', async () => {
+      const long = `Zanzibar spice markets, cloves and cardamom. ${'A line of travel notes about the island. '.repeat(800)}The end.`;
+      expect(long.length).toBeGreaterThan(30_000);
+      const created = await user.api.post('/api/notes', { content: long, tags: ['travel'] });
+      await server.app.embeddingWorker.drain();
+      for (const [q, id] of [['zanzibar cloves', created.body.id], ['sourdough starter', ids[1]]] as const) {
+        const note = (await user.api.get(`/api/notes/${id}`)).body;
+        for (const mode of ['hybrid', 'semantic', 'fulltext']) {
+          const res = await user.api.get(`/api/search?mode=${mode}&q=${encodeURIComponent(q)}&limit=3`);
+          expect(res.body.items[0].note, `${mode} ${q}`).toEqual(note);
+        }
+      }
+      expect((await user.api.get(`/api/notes/${created.body.id}`)).body.content).toBe(long);
+      await user.api.del(`/api/notes/${created.body.id}`);
+    });
+
     it('rejects bad search input with 400', async () => {
       for (const q of ['', 'q=', `q=${'x'.repeat(501)}`, 'q=a&mode=fuzzy', 'q=a&limit=0', 'q=a&limit=51', 'q=a&extra=1']) {
         const res = await user.api.get(`/api/search?${q}`);

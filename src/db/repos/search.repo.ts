@@ -44,33 +44,50 @@ export async function estimatedNotes(tx: UserTx): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** A hit of hybrid search's pool: also its text (the first 20,000 characters) and cosine to the query. */
+/**
+ * A hit of hybrid search's pool: the note itself (its content cut at POOL_TEXT_CHARS, `cut` when it
+ * was longer) and its cosine to the query, so that the pool needs no further read.
+ */
 export interface PoolHit extends Hit {
-  text: string;
+  note: NoteRow;
+  cut: boolean;
   cosine: number;
 }
 
-/** What hybrid search reads of a pooled note, beside its score. */
-const POOL_TEXT = 'left(content, 20000) AS text';
+/** How much of a pooled note's content is read: reranking and snippets look at no more. */
+export const POOL_TEXT_CHARS = 20_000;
+
+/** What hybrid search reads of a pooled note (its live columns as NoteRow has them), beside its score. */
+const POOL_COLUMNS = `left(content, ${POOL_TEXT_CHARS}) AS content, length(content) > ${POOL_TEXT_CHARS} AS cut, tags,
+  cluster_id AS "clusterId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+type PoolRow = Omit<NoteRow, 'deletedAt'> & { cut: boolean; score: number; cosine?: number };
+
+function poolHit(r: PoolRow): PoolHit {
+  const note: NoteRow = { id: r.id, content: r.content, tags: r.tags, clusterId: r.clusterId, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: null };
+  return { id: r.id, score: r.score, cosine: r.cosine ?? r.score, cut: r.cut, note };
+}
 
 /**
  * Nearest notes by cosine distance. `exact` scans the user's rows (through the user index) and
  * sorts them: always right, fast for a user with up to some thousands of notes. Otherwise the
  * HNSW index with pgvector's iterative scan, which keeps scanning until enough rows pass the
- * per-user filter instead of returning fewer than asked. `withText` also returns each note's text.
+ * per-user filter instead of returning fewer than asked. `pooled` returns each note too (PoolHit).
  */
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText: true }): Promise<PoolHit[]>;
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText?: false }): Promise<Hit[]>;
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; withText?: boolean }): Promise<Hit[]> {
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled: true }): Promise<PoolHit[]>;
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled?: false }): Promise<Hit[]>;
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled?: boolean }): Promise<Hit[]> {
   const params: unknown[] = [userId, vector, o.limit];
   const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params)}`;
-  const text = o.withText ? `, ${POOL_TEXT}` : '';
-  const rows = async (sql: string) =>
-    (await tx.query<Hit & { text?: string }>(sql, params)).map((r) => (o.withText ? { ...r, cosine: r.score } : r));
+  const columns = o.pooled ? `, ${POOL_COLUMNS}` : '';
+  const rows = async (sql: string) => {
+    const found = await tx.query<Hit>(sql, params);
+    return o.pooled ? (found as unknown as PoolRow[]).map(poolHit) : found;
+  };
   if (o.exact) {
     // OFFSET 0 keeps the planner from turning the sort into an approximate index scan
     return rows(
-      `SELECT id, 1 - d AS score${o.withText ? ', text' : ''} FROM (SELECT id, embedding <=> $2::vector AS d${text} FROM notes WHERE ${where} OFFSET 0) s
+      `SELECT s.*, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d${columns} FROM notes WHERE ${where} OFFSET 0) s
        ORDER BY d, id LIMIT $3`,
     );
   }
@@ -82,7 +99,7 @@ export async function nearest(tx: UserTx, userId: string, vector: string, o: Ran
   );
   try {
     return await rows(
-      `SELECT id, 1 - (embedding <=> $2::vector) AS score${text} FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
+      `SELECT id, 1 - (embedding <=> $2::vector) AS score${columns} FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
     );
   } finally {
     await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
@@ -106,7 +123,7 @@ const RECENT_MATCHES = 2000;
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
  * `or` switch to websearch syntax. The matches come from matching_notes() (migration 0014: the
  * index cannot serve this condition under row-level security), the most recent `recent` of them
- * ranked. With `cosineTo` (hybrid search's pool) each hit also carries its text and its cosine to
+ * ranked. With `cosineTo` (hybrid search's pool) each hit also carries its note and its cosine to
  * that vector, computed for the hits alone.
  */
 export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo: string }): Promise<PoolHit[]>;
@@ -123,11 +140,12 @@ export async function fulltext(tx: UserTx, userId: string, query: string, o: Ran
   if (o.cosineTo === undefined) return tx.query<Hit>(ranked(''), params);
   params.push(o.cosineTo);
   // the vectors are read (and the text cut) for the hits that are kept, not for every match
-  return tx.query<PoolHit>(
-    `SELECT id, score, ${POOL_TEXT}, coalesce(1 - (embedding <=> $${params.length}::vector), 0) AS cosine
-     FROM (${ranked(', n.content, n.embedding')}) top`,
+  const rows = await tx.query<PoolRow>(
+    `SELECT id, score, ${POOL_COLUMNS}, coalesce(1 - (embedding <=> $${params.length}::vector), 0) AS cosine
+     FROM (${ranked(', n.content, n.embedding, n.tags, n.cluster_id, n.created_at, n.updated_at')}) top`,
     params,
   );
+  return rows.map(poolHit);
 }
 
 /**

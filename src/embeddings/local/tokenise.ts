@@ -51,15 +51,60 @@ function expandToken(raw: string, camel: boolean): string[] {
 
 /** Tokens of a text, in order; camel-case parts follow their whole word when `camel` is set. */
 export function tokenise(text: string, camel = true): string[] {
-  const normal = text.normalize('NFKC');
+  const ascii = ASCII.test(text);
+  const normal = ascii ? text : text.normalize('NFKC'); // NFKC leaves ASCII as it is
   // URL_NOISE needs a ':' or a 'www.'; the full expression is slow, so it runs only then
   const clean = MAYBE_URL.test(normal) ? normal.replace(URL_NOISE, ' ') : normal;
+  return ascii ? asciiTokens(clean, camel) : patternTokens(clean, camel);
+}
+
+/** The tokens of a normalised text found by TOKEN: any script (and the reference for asciiTokens). */
+export function patternTokens(clean: string, camel: boolean): string[] {
   const out: string[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(clean); m; m = TOKEN.exec(clean)) {
     const raw = m[0];
     if (PLAIN.test(raw)) out.push(raw.toLowerCase().slice(0, MAX_TOKEN)); // most tokens: the same answer, sooner
     else out.push(...expandToken(raw, camel));
+  }
+  return out;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Character classes of ASCII for the scanner: 1 lower-case letter or digit, 2 capital, 0 anything else. */
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, c) => (/[a-z0-9]/.test(String.fromCharCode(c)) ? 1 : /[A-Z]/.test(String.fromCharCode(c)) ? 2 : 0));
+const APOSTROPHE = 39;
+
+/**
+ * patternTokens() of an ASCII text, by a scan over its character codes instead of TOKEN (faster,
+ * the same tokens: tokenise.test.ts). In ASCII a word is a run of letters and digits with inner
+ * apostrophes, and no character is an emoji.
+ */
+function asciiTokens(text: string, camel: boolean): string[] {
+  const lower = text.toLowerCase();
+  // the character codes as bytes: also a flat copy (charCodeAt on a string built by concatenation can be slow)
+  const codes = Buffer.from(text, 'latin1');
+  const out: string[] = [];
+  const n = codes.length;
+  let i = 0;
+  while (i < n) {
+    if (ASCII_CLASS[codes[i]!] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let plain = true; // PLAIN: an optional capital first, then lower-case letters and digits
+    for (i++; i < n; i++) {
+      const k = ASCII_CLASS[codes[i]!];
+      if (k === 2) plain = false;
+      else if (k !== 1) {
+        if (codes[i] === APOSTROPHE && i + 1 < n && ASCII_CLASS[codes[i + 1]!] !== 0) plain = false;
+        else break;
+      }
+    }
+    if (plain) out.push(lower.slice(start, Math.min(i, start + MAX_TOKEN)));
+    else for (const t of expandToken(text.slice(start, i), camel)) out.push(t);
   }
   return out;
 }
