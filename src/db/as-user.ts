@@ -12,26 +12,31 @@ export interface UserTx extends SqlSession {
   readonly orm: Orm;
 }
 
-async function inRole<T>(db: Database, role: string, claims: object, userId: string | null, fn: (tx: UserTx) => Promise<T>) {
-  return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('request.jwt.claims', $1, true), set_config('role', $2, true)`, [
-      JSON.stringify(claims),
-      role,
-    ]);
-    return fn({ ...tx, userId, orm: ormFor(tx) });
-  });
+/** Settings of one transaction (SET LOCAL), by name. */
+export type TxSettings = Readonly<Record<string, string>>;
+
+/** A string as an SQL literal (quotes doubled); for the fixed names and validated ids below only. */
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+async function inRole<T>(db: Database, role: string, claims: object, userId: string | null, fn: (tx: UserTx) => Promise<T>, settings: TxSettings) {
+  // the claims hold a validated uuid and fixed words, so they can open the transaction in its first round trip
+  const values = { 'request.jwt.claims': JSON.stringify(claims), role, ...settings };
+  const begin = `SELECT ${Object.entries(values).map(([k, v]) => `set_config(${literal(k)}, ${literal(v)}, true)`).join(', ')}`;
+  return db.transaction((tx) => fn({ ...tx, userId, orm: ormFor(tx) }), { begin });
 }
 
 /**
  * Runs fn in a transaction as role `authenticated` with the user's JWT claims set, so that the
  * RLS policies themselves filter every row: a missing WHERE cannot leak another user's data.
+ * `settings` (fixed names and values written by MindStorm, never user input) hold for the whole
+ * transaction.
  */
-export function asUser<T>(db: Database, userId: string, fn: (tx: UserTx) => Promise<T>): Promise<T> {
+export function asUser<T>(db: Database, userId: string, fn: (tx: UserTx) => Promise<T>, settings: TxSettings = {}): Promise<T> {
   if (!UUID.test(userId)) throw new Error('asUser needs a user id (uuid)');
-  return inRole(db, 'authenticated', { sub: userId, role: 'authenticated' }, userId, fn);
+  return inRole(db, 'authenticated', { sub: userId, role: 'authenticated' }, userId, fn, settings);
 }
 
 /** Runs fn in a transaction as `service_role`: system work (jobs, sign-in) that sees all users. */
 export function asService<T>(db: Database, fn: (tx: UserTx) => Promise<T>): Promise<T> {
-  return inRole(db, 'service_role', { role: 'service_role' }, null, fn);
+  return inRole(db, 'service_role', { role: 'service_role' }, null, fn, {});
 }

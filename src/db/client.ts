@@ -57,7 +57,7 @@ class SlowQueryWatch {
       query: (text, params) => this.time(text, () => s.query(text, params)),
       queryArrays: (text, params) => this.time(text, () => s.queryArrays(text, params)),
       exec: (text) => this.time(text, () => s.exec(text)),
-      transaction: (fn) => s.transaction((tx) => fn(this.wrap(tx))),
+      transaction: (fn, opts) => s.transaction((tx) => fn(this.wrap(tx)), opts),
     };
   }
 }
@@ -101,9 +101,12 @@ function pgliteSession(q: PGlite | PGliteTx): SqlSession {
     exec: async (text) => {
       await q.exec(text);
     },
-    transaction: (fn) => {
+    transaction: (fn, opts) => {
       if (!(q instanceof PGlite)) throw new Error('nested transactions are not supported');
-      return q.transaction((tx) => fn(pgliteSession(tx)));
+      return q.transaction(async (tx) => {
+        if (opts?.begin) await tx.exec(opts.begin);
+        return fn(pgliteSession(tx));
+      });
     },
   };
 }
@@ -152,8 +155,8 @@ function clientSession(client: pg.PoolClient): SqlSession {
     exec: async (text) => {
       await client.query(text);
     },
-    transaction: async (fn) => {
-      await client.query('BEGIN');
+    transaction: async (fn, opts) => {
+      await client.query(opts?.begin ? `BEGIN; ${opts.begin}` : 'BEGIN'); // one round trip
       try {
         const result = await fn(session);
         await client.query('COMMIT');
@@ -192,7 +195,7 @@ async function openPostgres(url: string, opts: Partial<PoolOptions> = {}): Promi
     exec: async (text) => {
       await pool.query(text);
     },
-    transaction: (fn) => withSession((s) => s.transaction(fn)),
+    transaction: (fn, opts) => withSession((s) => s.transaction(fn, opts)),
     withSession,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 20 }),
     close: () => pool.end(),

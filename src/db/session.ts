@@ -6,6 +6,9 @@ export interface SqlSession {
   queryArrays(text: string, params?: unknown[]): Promise<unknown[][]>;
   /** Several statements without parameters (migration files). */
   exec(text: string): Promise<void>;
-  /** Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. `begin`
+   * holds statements without parameters that open it, sent with BEGIN in one round trip.
+   */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>, opts?: { begin?: string }): Promise<T>;
 }

@@ -2,7 +2,7 @@ import { asService } from '../db/as-user.ts';
 import type { Database } from '../db/client.ts';
 import type { EmbeddingProvider } from '../embeddings/provider.ts';
 import { EmbeddingWorker } from '../embeddings/worker.ts';
-import { SearchService, type SearchMode } from '../services/search.service.ts';
+import { SearchService, type SearchMode, type VectorScan } from '../services/search.service.ts';
 
 /** Known-item search quality: for each row, is its own note among the first ten for its query? */
 export interface SearchQuality {
@@ -14,13 +14,15 @@ export interface SearchQuality {
 
 /**
  * Imports the rows as one new user's notes, embeds them with the provider, then searches each
- * row's query in every mode. The same code path as the API (SearchService under RLS).
+ * row's query in every mode. The same code path as the API (SearchService under RLS); `scan` can
+ * force the HNSW index (`index`) to measure what a user too large for exact scans gets.
  */
 export async function measureSearchQuality(
   db: Database,
   provider: EmbeddingProvider,
   rows: { short: string; text: string }[],
   modes: SearchMode[] = ['hybrid', 'semantic', 'fulltext'],
+  scan: VectorScan = 'auto',
 ): Promise<SearchQuality[]> {
   const [user] = await asService(db, (tx) =>
     tx.query<{ id: string }>(`INSERT INTO users (email) VALUES ('eval-' || gen_random_uuid() || '@example.com') RETURNING id`),
@@ -33,7 +35,7 @@ export async function measureSearchQuality(
     ),
   );
   await new EmbeddingWorker(db, provider, { batchSize: 128 }).drain();
-  const search = new SearchService(db, provider);
+  const search = new SearchService(db, provider, { scan });
   const out: SearchQuality[] = [];
   for (const mode of modes) {
     let hits = 0;

@@ -28,10 +28,17 @@ const gramIds = new Map<string, number>();
 const stemOfWord: number[] = [];
 const gramsOfWord: Int32Array[] = [];
 /**
- * Recently ranked notes: their words (stop words out) as word numbers, with a hash and the length
- * of the text they came from (an edited note is read again). Bounded LRU.
+ * Recently ranked notes: the stem numbers of their words (stop words out) and the trigram numbers of
+ * those words, each as one flat array, with a hash and the length of the text they came from (an
+ * edited note is read again). Bounded LRU.
  */
-const notesWords = new Map<string, { hash: number; length: number; words: Int32Array; gramLength: number }>();
+interface NoteTerms {
+  hash: number;
+  length: number;
+  stems: Int32Array;
+  grams: Int32Array;
+}
+const notesWords = new Map<string, NoteTerms>();
 
 function wordGrams(w: string): string[] {
   const x = `^${w}$`;
@@ -73,7 +80,7 @@ function wordsOfText(text: string): Int32Array {
   return Int32Array.from(out);
 }
 
-function noteWords(id: string, text: string): { words: Int32Array; gramLength: number } {
+function noteWords(id: string, text: string): NoteTerms {
   const hit = notesWords.get(id);
   const hash = hash32(text);
   if (hit && hit.hash === hash && hit.length === text.length) {
@@ -84,10 +91,26 @@ function noteWords(id: string, text: string): { words: Int32Array; gramLength: n
   const words = wordsOfText(text);
   let gramLength = 0;
   for (const w of words) gramLength += gramsOfWord[w]!.length;
-  const entry = { hash, length: text.length, words, gramLength };
+  const stems = new Int32Array(words.length);
+  const grams = new Int32Array(gramLength);
+  for (let k = 0, g = 0; k < words.length; k++) {
+    stems[k] = stemOfWord[words[k]!]!;
+    grams.set(gramsOfWord[words[k]!]!, g);
+    g += gramsOfWord[words[k]!]!.length;
+  }
+  const entry = { hash, length: text.length, stems, grams };
   notesWords.set(id, entry);
   if (notesWords.size > NOTES_LIMIT) notesWords.delete(notesWords.keys().next().value!);
   return entry;
+}
+
+/**
+ * Reads candidates' words ahead of the ranking (into the same bounded cache): hybrid search does it
+ * for the first pool while it waits for the second, so the ranking itself finds them read.
+ */
+export function readAhead(candidates: { id: string; text: string }[]): void {
+  boundVocabulary();
+  for (const c of candidates) noteWords(c.id, c.text);
 }
 
 /** BM25 from query-term counts, with document frequencies from the documents themselves. */
@@ -145,22 +168,20 @@ export function rerank(query: string, candidates: Candidate[], weights = RERANK_
   const stemCounts = docs.map(() => new Float64Array(stemTerms));
   const gramCounts = docs.map(() => new Float64Array(gramTerms));
   for (let j = 0; j < docs.length; j++) {
-    const words = docs[j]!.words;
+    const { stems, grams } = docs[j]!;
     const sc = stemCounts[j]!;
     const gc = gramCounts[j]!;
-    for (let k = 0; k < words.length; k++) {
-      const w = words[k]!;
-      const si = stemSlot[stemOfWord[w]!]!;
+    for (let k = 0; k < stems.length; k++) {
+      const si = stemSlot[stems[k]!]!;
       if (si >= 0) sc[si]!++;
-      const gs = gramsOfWord[w]!;
-      for (let x = 0; x < gs.length; x++) {
-        const gi = gramSlot[gs[x]!]!;
-        if (gi >= 0) gc[gi]!++;
-      }
+    }
+    for (let k = 0; k < grams.length; k++) {
+      const gi = gramSlot[grams[k]!]!;
+      if (gi >= 0) gc[gi]!++;
     }
   }
-  const byWords = bm25(stemCounts, docs.map((d) => d.words.length));
-  const byTrigrams = bm25(gramCounts, docs.map((d) => d.gramLength));
+  const byWords = bm25(stemCounts, docs.map((d) => d.stems.length));
+  const byTrigrams = bm25(gramCounts, docs.map((d) => d.grams.length));
   return candidates
     .map((c, i) => ({ id: c.id, score: c.cosine + weights.words * byWords[i]! + weights.trigrams * byTrigrams[i]! }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

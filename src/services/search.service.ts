@@ -3,10 +3,10 @@ import type { Database } from '../db/client.ts';
 import { asUser, type UserTx } from '../db/as-user.ts';
 import type { NoteRow } from '../db/repos/notes.repo.ts';
 import * as repo from '../db/repos/search.repo.ts';
-import { POOL_TEXT_CHARS, type Hit, type PoolHit } from '../db/repos/search.repo.ts';
+import { POOL_TEXT_CHARS, type Hit, type PooledNote } from '../db/repos/search.repo.ts';
 import { toVectorLiteral, type EmbeddingProvider } from '../embeddings/provider.ts';
 import { AppError, notFound } from '../errors.ts';
-import { rerank } from '../search/rerank.ts';
+import { readAhead, rerank } from '../search/rerank.ts';
 import { snippet } from '../search/snippet.ts';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'fulltext';
@@ -23,7 +23,7 @@ export interface SearchResult {
  * How deep each ranking goes to make the pool that hybrid search reranks, and how many of the
  * most recent full-text matches the lexical side ranks (measured: docs/search.md).
  */
-const POOL_DEPTH = { semantic: 200, lexical: 100, recentMatches: 300 };
+const POOL_DEPTH = { semantic: 100, lexical: 150, recentMatches: 300 };
 
 /** Snippets and reranking read the first 20,000 characters of a note. */
 const SNIPPET_SOURCE = POOL_TEXT_CHARS;
@@ -93,34 +93,48 @@ export class SearchService {
 
   /**
    * Hybrid ranking: the union of the semantic and full-text top hits, reordered by cosine plus
-   * BM25 over words and character trigrams (src/search/rerank.ts). The two pools are read in two
-   * transactions at once (on PostgreSQL two connections in parallel; PGlite runs them in turn);
-   * neither holds a connection while it waits for the other.
+   * BM25 over words and character trigrams (src/search/rerank.ts). The full-text pool is read while
+   * the query is embedded, then the semantic pool, in two transactions at once (on PostgreSQL two
+   * connections in parallel; PGlite runs them in turn); neither holds a connection while it waits for
+   * the other. A note that only the full-text pool found is given the semantic pool's lowest cosine,
+   * a bound on its own (docs/search.md); so that pool reads no vectors. Null when the query cannot be
+   * embedded.
    */
-  private async hybrid(userId: string, query: string, vector: string, tag: string | undefined): Promise<PoolHit[]> {
-    const [lexical, semantic] = await Promise.all([
-      asUser(this.db, userId, (tx) =>
-        repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, cosineTo: vector }),
-      ),
+  private async hybrid(userId: string, query: string, tag: string | undefined): Promise<PooledNote[] | null> {
+    const asCandidate = (h: PooledNote, cosine: number) => ({ id: h.id, text: h.note.content, cosine });
+    const lexical = asUser(this.db, userId, (tx) =>
+      repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, pooled: true }),
+    );
+    const vector = await this.queryVector(query);
+    if (!vector) {
+      await lexical.catch(() => undefined); // the caller answers from the full-text ranking instead
+      return null;
+    }
+    const [words, meaning] = await Promise.all([
+      lexical.then((hits) => {
+        readAhead(hits.map((h) => asCandidate(h, 0))); // while the semantic pool is still being read
+        return hits;
+      }),
       asUser(this.db, userId, async (tx) =>
         repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), pooled: true }),
       ),
     ]);
-    const pool = new Map([...lexical, ...semantic].map((h) => [h.id, h]));
-    const candidates = [...pool.values()].map((h) => ({ id: h.id, text: h.note.content, cosine: h.cosine }));
-    return rerank(query, candidates).map((r) => ({ ...pool.get(r.id)!, score: r.score }));
+    const farthest = meaning.length ? Math.min(...meaning.map((h) => h.cosine)) : 0;
+    const pool = new Map<string, { hit: PooledNote; cosine: number }>(words.map((h) => [h.id, { hit: h, cosine: farthest }]));
+    for (const h of meaning) pool.set(h.id, { hit: h, cosine: h.cosine });
+    const ranked = rerank(query, [...pool.values()].map((p) => asCandidate(p.hit, p.cosine)));
+    return ranked.map((r) => ({ ...pool.get(r.id)!.hit, score: r.score }));
   }
 
   /**
-   * Searches the user's live notes (the query is embedded before any transaction opens). Hybrid
+   * Searches the user's live notes (the query is embedded before the semantic read opens). Hybrid
    * results come with their notes from the pools; only a note longer than the pools read is read again.
    */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
-    const vector = mode === 'fulltext' ? null : await this.queryVector(query);
-    if (mode === 'semantic' && !vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
     const result = (note: NoteRow, score: number) => ({ note, score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) });
-    if (mode === 'hybrid' && vector) {
-      const top = (await this.hybrid(userId, query, vector, tag)).slice(0, limit);
+    const pooled = mode === 'hybrid' ? await this.hybrid(userId, query, tag) : null;
+    if (pooled) {
+      const top = pooled.slice(0, limit);
       const cut = top.filter((h) => h.cut).map((h) => h.id);
       const whole = cut.length ? await asUser(this.db, userId, (tx) => repo.notesByIds(tx, userId, cut)) : new Map<string, NoteRow>();
       return top.flatMap((h) => {
@@ -128,6 +142,8 @@ export class SearchService {
         return note ? [result(note, h.score)] : []; // a long note deleted meanwhile is left out
       });
     }
+    const vector = mode === 'semantic' ? await this.queryVector(query) : null;
+    if (mode === 'semantic' && !vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
     return asUser(this.db, userId, async (tx) => {
       const hits: Hit[] =
         mode === 'semantic'

@@ -45,12 +45,16 @@ export async function estimatedNotes(tx: UserTx): Promise<number> {
 }
 
 /**
- * A hit of hybrid search's pool: the note itself (its content cut at POOL_TEXT_CHARS, `cut` when it
- * was longer) and its cosine to the query, so that the pool needs no further read.
+ * A note in one of hybrid search's pools: the note itself (its content cut at POOL_TEXT_CHARS, `cut`
+ * when it was longer), so that the pool needs no further read.
  */
-export interface PoolHit extends Hit {
+export interface PooledNote extends Hit {
   note: NoteRow;
   cut: boolean;
+}
+
+/** A note of the semantic pool, with its cosine to the query (its score there). */
+export interface PoolHit extends PooledNote {
   cosine: number;
 }
 
@@ -61,11 +65,11 @@ export const POOL_TEXT_CHARS = 20_000;
 const POOL_COLUMNS = `left(content, ${POOL_TEXT_CHARS}) AS content, length(content) > ${POOL_TEXT_CHARS} AS cut, tags,
   cluster_id AS "clusterId", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-type PoolRow = Omit<NoteRow, 'deletedAt'> & { cut: boolean; score: number; cosine?: number };
+type PoolRow = Omit<NoteRow, 'deletedAt'> & { cut: boolean; score: number };
 
-function poolHit(r: PoolRow): PoolHit {
+function pooledNote(r: PoolRow): PooledNote {
   const note: NoteRow = { id: r.id, content: r.content, tags: r.tags, clusterId: r.clusterId, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: null };
-  return { id: r.id, score: r.score, cosine: r.cosine ?? r.score, cut: r.cut, note };
+  return { id: r.id, score: r.score, cut: r.cut, note };
 }
 
 /**
@@ -82,7 +86,7 @@ export async function nearest(tx: UserTx, userId: string, vector: string, o: Ran
   const columns = o.pooled ? `, ${POOL_COLUMNS}` : '';
   const rows = async (sql: string) => {
     const found = await tx.query<Hit>(sql, params);
-    return o.pooled ? (found as unknown as PoolRow[]).map(poolHit) : found;
+    return o.pooled ? (found as unknown as PoolRow[]).map((r) => ({ ...pooledNote(r), cosine: r.score })) : found;
   };
   if (o.exact) {
     // OFFSET 0 keeps the planner from turning the sort into an approximate index scan
@@ -94,7 +98,7 @@ export async function nearest(tx: UserTx, userId: string, vector: string, o: Ran
   // enable_sort off for this one statement: for a deep pool (LIMIT 200) the planner prefers to
   // sort every row of the user (~10 µs a row: each vector is 6 KB), ten times slower than the index
   await tx.query(
-    `SELECT set_config('hnsw.ef_search', '200', true), set_config('hnsw.iterative_scan', 'strict_order', true),
+    `SELECT set_config('hnsw.ef_search', '${process.env.XE ?? 150}', true), set_config('hnsw.iterative_scan', 'strict_order', true),
             set_config('hnsw.max_scan_tuples', '100000', true), set_config('enable_sort', 'off', true)`,
   );
   try {
@@ -123,12 +127,11 @@ const RECENT_MATCHES = 2000;
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
  * `or` switch to websearch syntax. The matches come from matching_notes() (migration 0014: the
  * index cannot serve this condition under row-level security), the most recent `recent` of them
- * ranked. With `cosineTo` (hybrid search's pool) each hit also carries its note and its cosine to
- * that vector, computed for the hits alone.
+ * ranked. `pooled` (hybrid search's lexical pool) also returns each note.
  */
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo: string }): Promise<PoolHit[]>;
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: undefined }): Promise<Hit[]>;
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; cosineTo?: string }): Promise<Hit[]> {
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled: true }): Promise<PooledNote[]>;
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled?: false }): Promise<Hit[]>;
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled?: boolean }): Promise<Hit[]> {
   const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES, o.tag ?? null];
   const tsquery = WEBSEARCH.test(query)
     ? `websearch_to_tsquery('english', $2)`
@@ -137,15 +140,13 @@ export async function fulltext(tx: UserTx, userId: string, query: string, o: Ran
      FROM (SELECT ${tsquery} AS q) query, matching_notes(q, $4, $5) m JOIN notes n ON n.id = m.id
      WHERE n.user_id = $1 AND n.deleted_at IS NULL
      ORDER BY score DESC, n.created_at DESC LIMIT $3`;
-  if (o.cosineTo === undefined) return tx.query<Hit>(ranked(''), params);
-  params.push(o.cosineTo);
-  // the vectors are read (and the text cut) for the hits that are kept, not for every match
+  if (!o.pooled) return tx.query<Hit>(ranked(''), params);
+  // the text is cut for the hits that are kept, not for every match
   const rows = await tx.query<PoolRow>(
-    `SELECT id, score, ${POOL_COLUMNS}, coalesce(1 - (embedding <=> $${params.length}::vector), 0) AS cosine
-     FROM (${ranked(', n.content, n.embedding, n.tags, n.cluster_id, n.created_at, n.updated_at')}) top`,
+    `SELECT id, score, ${POOL_COLUMNS} FROM (${ranked(', n.content, n.tags, n.cluster_id, n.created_at, n.updated_at')}) top`,
     params,
   );
-  return rows.map(poolHit);
+  return rows.map(pooledNote);
 }
 
 /**
