@@ -61,23 +61,38 @@ export class SearchService {
     this.logger = opts.logger;
   }
 
-  /** The nearest notes inside a transaction: exact for users with few notes, else the index. */
-  private async nearest(tx: UserTx, userId: string, vector: string, o: repo.RankOptions): Promise<Hit[]> {
-    return repo.nearest(tx, userId, vector, { ...o, exact: await this.exactFor(tx, userId) });
+  /**
+   * Runs fn in a transaction of the user's that reads vectors: opened for the HNSW index unless the
+   * user's vectors are read exactly (`exact` tells fn which).
+   */
+  private async withVectors<T>(userId: string, fn: (tx: UserTx, exact: boolean) => Promise<T>): Promise<T> {
+    const exact = await this.exactFor(userId);
+    return asUser(this.db, userId, (tx) => fn(tx, exact), exact ? {} : repo.INDEX_SCAN);
   }
 
   /** Whether to read the user's vectors exactly (EXACT_SCAN), decided at most once a minute. */
-  private async exactFor(tx: UserTx, userId: string): Promise<boolean> {
+  private async exactFor(userId: string): Promise<boolean> {
     if (this.scan !== 'auto') return this.scan === 'exact';
     const now = Date.now();
     const known = this.scanChoices.get(userId);
     if (known && known.until > now) return known.exact;
-    const mine = await repo.countEmbedded(tx, userId, EXACT_SCAN.most + 1);
-    const exact =
-      mine <= EXACT_SCAN.small || (mine <= EXACT_SCAN.most && mine < EXACT_SCAN.minorityShare * (await repo.estimatedNotes(tx)));
+    const exact = await asUser(this.db, userId, async (tx) => {
+      const mine = await repo.countEmbedded(tx, userId, EXACT_SCAN.most + 1);
+      return mine <= EXACT_SCAN.small || (mine <= EXACT_SCAN.most && mine < EXACT_SCAN.minorityShare * (await repo.estimatedNotes(tx)));
+    });
     if (this.scanChoices.size >= SCAN_CHOICES_MAX) this.scanChoices.clear();
     this.scanChoices.set(userId, { exact, until: now + SCAN_CHOICE_MS });
     return exact;
+  }
+
+  /** The notes of hits, read again whole where the pool cut them (a note deleted meanwhile is left out). */
+  private async whole<H extends PooledNote>(userId: string, hits: H[]): Promise<{ hit: H; note: NoteRow }[]> {
+    const cut = hits.filter((h) => h.cut).map((h) => h.id);
+    const notes = cut.length ? await asUser(this.db, userId, (tx) => repo.notesByIds(tx, userId, cut)) : new Map<string, NoteRow>();
+    return hits.flatMap((hit) => {
+      const note = hit.cut ? notes.get(hit.id) : hit.note;
+      return note ? [{ hit, note }] : [];
+    });
   }
 
   private async queryVector(query: string): Promise<string | null> {
@@ -115,9 +130,7 @@ export class SearchService {
         readAhead(hits.map((h) => asCandidate(h, 0))); // while the semantic pool is still being read
         return hits;
       }),
-      asUser(this.db, userId, async (tx) =>
-        repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact: await this.exactFor(tx, userId), pooled: true }),
-      ),
+      this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact })),
     ]);
     const farthest = meaning.length ? Math.min(...meaning.map((h) => h.cosine)) : 0;
     const pool = new Map<string, { hit: PooledNote; cosine: number }>(words.map((h) => [h.id, { hit: h, cosine: farthest }]));
@@ -131,47 +144,34 @@ export class SearchService {
    * results come with their notes from the pools; only a note longer than the pools read is read again.
    */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
-    const result = (note: NoteRow, score: number) => ({ note, score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) });
+    const result = ({ hit, note }: { hit: Hit; note: NoteRow }) => ({ note, score: hit.score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) });
     const pooled = mode === 'hybrid' ? await this.hybrid(userId, query, tag) : null;
-    if (pooled) {
-      const top = pooled.slice(0, limit);
-      const cut = top.filter((h) => h.cut).map((h) => h.id);
-      const whole = cut.length ? await asUser(this.db, userId, (tx) => repo.notesByIds(tx, userId, cut)) : new Map<string, NoteRow>();
-      return top.flatMap((h) => {
-        const note = h.cut ? whole.get(h.id) : h.note;
-        return note ? [result(note, h.score)] : []; // a long note deleted meanwhile is left out
-      });
+    if (pooled) return (await this.whole(userId, pooled.slice(0, limit))).map(result);
+    if (mode === 'semantic') {
+      const vector = await this.queryVector(query);
+      if (!vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
+      const hits = await this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit, tag, exact }));
+      return (await this.whole(userId, hits)).map(result);
     }
-    const vector = mode === 'semantic' ? await this.queryVector(query) : null;
-    if (mode === 'semantic' && !vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
+    // fulltext, or hybrid without a provider
     return asUser(this.db, userId, async (tx) => {
-      const hits: Hit[] =
-        mode === 'semantic'
-          ? await this.nearest(tx, userId, vector!, { limit, tag })
-          : await repo.fulltext(tx, userId, query, { limit, tag }); // fulltext, or hybrid without a provider
+      const hits = await repo.fulltext(tx, userId, query, { limit, tag });
       const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
-      return hits.flatMap((h) => {
-        const note = notes.get(h.id);
-        return note ? [result(note, h.score)] : [];
+      return hits.flatMap((hit) => {
+        const note = notes.get(hit.id);
+        return note ? [result({ hit, note })] : [];
       });
     });
   }
 
   /** The nearest notes to one of the user's notes; empty while the note waits for its vector. */
   async similar(userId: string, id: string, limit: number): Promise<{ items: { note: NoteRow; similarity: number }[]; pending: boolean }> {
-    return asUser(this.db, userId, async (tx) => {
+    const found = await this.withVectors(userId, async (tx, exact) => {
       const vector = await repo.vectorOf(tx, userId, id);
       if (vector === undefined) throw notFound('note');
-      if (vector === null) return { items: [], pending: true };
-      const hits = await this.nearest(tx, userId, vector, { limit, excludeId: id });
-      const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
-      return {
-        pending: false,
-        items: hits.flatMap((h) => {
-          const note = notes.get(h.id);
-          return note ? [{ note, similarity: h.score }] : [];
-        }),
-      };
+      return vector === null ? null : repo.nearest(tx, userId, vector, { limit, excludeId: id, exact });
     });
+    if (!found) return { items: [], pending: true };
+    return { pending: false, items: (await this.whole(userId, found)).map(({ hit, note }) => ({ note, similarity: hit.score })) };
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, asUser } from '../../src/db/as-user.ts';
 import type { Database } from '../../src/db/client.ts';
+import { INDEX_SCAN, nearest } from '../../src/db/repos/search.repo.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createEmbeddingProvider } from '../../src/embeddings/provider.ts';
 import { SearchService, type VectorScan } from '../../src/services/search.service.ts';
@@ -137,6 +138,35 @@ for (const backend of backends) {
       const owner = await h.userOf('large@example.com');
       expect(await h.viaService(owner, 'index')).toBeGreaterThanOrEqual(0.99);
       expect(await h.viaService(owner, 'auto')).toBeGreaterThanOrEqual(0.99);
+    });
+
+    it('a pool of 100 nearest goes through the HNSW index in a transaction opened with INDEX_SCAN', async () => {
+      const db = server.scratch.db;
+      const owner = await h.userOf('large@example.com');
+      const hnswScans = async () => {
+        const [row] = await db.transaction(async (tx) => {
+          await tx.query('SELECT pg_stat_clear_snapshot()');
+          return tx.query<{ n: number }>(`SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'idx_notes_embedding_hnsw'`);
+        });
+        return row!.n;
+      };
+      const [{ v }] = await db.query<{ v: string }>('SELECT embedding::text AS v FROM notes WHERE user_id = $1 LIMIT 1', [owner]);
+      await db.query('SELECT pg_stat_force_next_flush()');
+      const before = await hnswScans();
+      const hits = await asUser(
+        db,
+        owner,
+        async (tx) => {
+          const found = await nearest(tx, owner, v, { limit: 100, exact: false });
+          await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
+          return found;
+        },
+        INDEX_SCAN,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      expect(hits).toHaveLength(100);
+      expect(hits.every((x, i) => i === 0 || x.cosine <= hits[i - 1]!.cosine + 1e-9)).toBe(true);
+      expect((await hnswScans()) - before).toBe(1);
     });
 
     it('the other user of the same table still gets their own exact top-10', async () => {

@@ -1,4 +1,4 @@
-import type { UserTx } from '../as-user.ts';
+import type { TxSettings, UserTx } from '../as-user.ts';
 import { noteColumns, type NoteRow } from './notes.repo.ts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { notes } from '../schema.ts';
@@ -73,41 +73,37 @@ function pooledNote(r: PoolRow): PooledNote {
 }
 
 /**
- * Nearest notes by cosine distance. `exact` scans the user's rows (through the user index) and
- * sorts them: always right, fast for a user with up to some thousands of notes. Otherwise the
- * HNSW index with pgvector's iterative scan, which keeps scanning until enough rows pass the
- * per-user filter instead of returning fewer than asked. `pooled` returns each note too (PoolHit).
+ * The settings a transaction needs for nearest() through the HNSW index (asUser's `settings`):
+ * pgvector's iterative scan, which keeps scanning until enough rows pass the per-user filter instead
+ * of returning fewer than asked, and `enable_sort` off, without which the planner prefers, for a
+ * pool of a hundred, to sort every row of the user (~10 µs a row: each vector is 6 KB), ten times
+ * slower than the index. Only for transactions whose statements need no sort (a sort priced as
+ * disabled could also bring JIT compilation).
  */
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled: true }): Promise<PoolHit[]>;
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled?: false }): Promise<Hit[]>;
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean; pooled?: boolean }): Promise<Hit[]> {
+export const INDEX_SCAN: TxSettings = {
+  'hnsw.ef_search': '150',
+  'hnsw.iterative_scan': 'strict_order',
+  'hnsw.max_scan_tuples': '100000',
+  enable_sort: 'off',
+};
+
+/**
+ * Nearest notes by cosine distance, each with its note. `exact` scans the user's rows (through the
+ * user index) and sorts them: always right, fast for a user with up to some thousands of notes.
+ * Otherwise the HNSW index, in a transaction opened with INDEX_SCAN.
+ */
+export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean }): Promise<PoolHit[]> {
   const params: unknown[] = [userId, vector, o.limit];
   const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params)}`;
-  const columns = o.pooled ? `, ${POOL_COLUMNS}` : '';
-  const rows = async (sql: string) => {
-    const found = await tx.query<Hit>(sql, params);
-    return o.pooled ? (found as unknown as PoolRow[]).map((r) => ({ ...pooledNote(r), cosine: r.score })) : found;
-  };
-  if (o.exact) {
-    // OFFSET 0 keeps the planner from turning the sort into an approximate index scan
-    return rows(
-      `SELECT s.*, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d${columns} FROM notes WHERE ${where} OFFSET 0) s
-       ORDER BY d, id LIMIT $3`,
-    );
-  }
-  // enable_sort off for this one statement: for a deep pool (LIMIT 200) the planner prefers to
-  // sort every row of the user (~10 µs a row: each vector is 6 KB), ten times slower than the index
-  await tx.query(
-    `SELECT set_config('hnsw.ef_search', '${process.env.XE ?? 150}', true), set_config('hnsw.iterative_scan', 'strict_order', true),
-            set_config('hnsw.max_scan_tuples', '100000', true), set_config('enable_sort', 'off', true)`,
+  const rows = await tx.query<PoolRow>(
+    o.exact
+      ? // OFFSET 0 keeps the planner from turning the sort into an approximate index scan
+        `SELECT s.*, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} OFFSET 0) s
+         ORDER BY d, id LIMIT $3`
+      : `SELECT id, 1 - (embedding <=> $2::vector) AS score, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
+    params,
   );
-  try {
-    return await rows(
-      `SELECT id, 1 - (embedding <=> $2::vector) AS score${columns} FROM notes WHERE ${where} ORDER BY embedding <=> $2::vector LIMIT $3`,
-    );
-  } finally {
-    await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
-  }
+  return rows.map((r) => ({ ...pooledNote(r), cosine: r.score }));
 }
 
 /** The note's own vector, as pgvector text, or null while it waits for one. */
