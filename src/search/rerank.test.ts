@@ -15,37 +15,37 @@ describe('pool BM25', () => {
 describe('hybrid rerank', () => {
   it('lets an exact rare name outrank a slightly closer meaning', () => {
     const ranked = rerank('shellinabox web terminal', [
-      { id: 'a', text: 'A terminal emulator for the desktop with tabs.', cosine: 0.52 },
-      { id: 'b', text: 'Shellinabox exports a command line shell to a web browser.', cosine: 0.5 },
-      { id: 'c', text: 'Bread recipes.', cosine: 0.1 },
+      { id: 'a', text: 'A terminal emulator for the desktop with tabs.', version: 1, cosine: 0.52 },
+      { id: 'b', text: 'Shellinabox exports a command line shell to a web browser.', version: 1, cosine: 0.5 },
+      { id: 'c', text: 'Bread recipes.', version: 1, cosine: 0.1 },
     ]);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
   });
 
   it('matches compounds through character trigrams', () => {
     const ranked = rerank('audio processing', [
-      { id: 'x', text: 'torchaudio brings PyTorch to sound', cosine: 0.3 },
-      { id: 'y', text: 'a library for images', cosine: 0.3 },
+      { id: 'x', text: 'torchaudio brings PyTorch to sound', version: 1, cosine: 0.3 },
+      { id: 'y', text: 'a library for images', version: 1, cosine: 0.3 },
     ]);
     expect(ranked[0]!.id).toBe('x');
   });
 
   it('keeps the cosine order when the text says nothing', () => {
     const ranked = rerank('?!', [
-      { id: 'p', text: 'alpha', cosine: 0.2 },
-      { id: 'q', text: 'beta', cosine: 0.4 },
+      { id: 'p', text: 'alpha', version: 1, cosine: 0.2 },
+      { id: 'q', text: 'beta', version: 1, cosine: 0.4 },
     ]);
     expect(ranked.map((r) => r.id)).toEqual(['q', 'p']);
   });
 });
 
 describe('hybrid rerank memory of notes', () => {
-  it('reads an edited note again: the same id with a new text is scored on the new words', () => {
-    const other = { id: 'o', text: 'unrelated words here', cosine: 0.3 };
-    const before = rerank('zebra stripes', [{ id: 'n', text: 'a note about cats', cosine: 0.3 }, other]);
-    const after = rerank('zebra stripes', [{ id: 'n', text: 'a note about zebra stripes', cosine: 0.3 }, other]);
-    expect(before.find((r) => r.id === 'n')!.score).toBeCloseTo(0.3, 10);
-    expect(after.find((r) => r.id === 'n')!.score).toBeGreaterThan(0.3);
-    expect(rerank('zebra stripes', [{ id: 'n', text: 'a note about cats', cosine: 0.3 }, other]).find((r) => r.id === 'n')!.score).toBeCloseTo(0.3, 10);
+  it('reads an edited note again: the same id with a new version is scored on its new words', () => {
+    const other = { id: 'o', text: 'unrelated words here', version: 1, cosine: 0.3 };
+    const score = (text: string, version: number) =>
+      rerank('zebra stripes', [{ id: 'n', text, version, cosine: 0.3 }, other]).find((r) => r.id === 'n')!.score;
+    expect(score('a note about cats and dogs', 1)).toBeCloseTo(0.3, 10);
+    expect(score('a note about zebra stripes', 2)).toBeGreaterThan(0.3); // the same length, a new version
+    expect(score('a note about cats', 3)).toBeCloseTo(0.3, 10);
   });
 });

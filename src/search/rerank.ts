@@ -1,4 +1,3 @@
-import { hash32 } from '../embeddings/local/hashing.ts';
 import { stem } from '../embeddings/local/stem.ts';
 import { tokenise } from '../embeddings/local/tokenise.ts';
 import { STOP_WORDS } from '../ml/stopwords.ts';
@@ -7,6 +6,8 @@ import { STOP_WORDS } from '../ml/stopwords.ts';
 export interface Candidate {
   id: string;
   text: string;
+  /** When the note's text was last written (updated_at, ms): a note read before is read again when it differs. */
+  version: number;
   cosine: number;
 }
 
@@ -29,11 +30,11 @@ const stemOfWord: number[] = [];
 const gramsOfWord: Int32Array[] = [];
 /**
  * Recently ranked notes: the stem numbers of their words (stop words out) and the trigram numbers of
- * those words, each as one flat array, with a hash and the length of the text they came from (an
- * edited note is read again). Bounded LRU.
+ * those words, each as one flat array, with the version and the length of the text they came from
+ * (an edited note is read again). Bounded LRU.
  */
 interface NoteTerms {
-  hash: number;
+  version: number;
   length: number;
   stems: Int32Array;
   grams: Int32Array;
@@ -80,10 +81,9 @@ function wordsOfText(text: string): Int32Array {
   return Int32Array.from(out);
 }
 
-function noteWords(id: string, text: string): NoteTerms {
+function noteWords({ id, text, version }: Omit<Candidate, 'cosine'>): NoteTerms {
   const hit = notesWords.get(id);
-  const hash = hash32(text);
-  if (hit && hit.hash === hash && hit.length === text.length) {
+  if (hit && hit.version === version && hit.length === text.length) {
     notesWords.delete(id);
     notesWords.set(id, hit); // most recently used last
     return hit;
@@ -98,7 +98,7 @@ function noteWords(id: string, text: string): NoteTerms {
     grams.set(gramsOfWord[words[k]!]!, g);
     g += gramsOfWord[words[k]!]!.length;
   }
-  const entry = { hash, length: text.length, stems, grams };
+  const entry = { version, length: text.length, stems, grams };
   notesWords.set(id, entry);
   if (notesWords.size > NOTES_LIMIT) notesWords.delete(notesWords.keys().next().value!);
   return entry;
@@ -108,9 +108,9 @@ function noteWords(id: string, text: string): NoteTerms {
  * Reads candidates' words ahead of the ranking (into the same bounded cache): hybrid search does it
  * for the first pool while it waits for the second, so the ranking itself finds them read.
  */
-export function readAhead(candidates: { id: string; text: string }[]): void {
+export function readAhead(candidates: Omit<Candidate, 'cosine'>[]): void {
   boundVocabulary();
-  for (const c of candidates) noteWords(c.id, c.text);
+  for (const c of candidates) noteWords(c);
 }
 
 /** BM25 from query-term counts, with document frequencies from the documents themselves. */
@@ -155,7 +155,7 @@ export function poolBm25(docs: string[][], query: string[], k1 = 1.2, b = 0.75):
 export function rerank(query: string, candidates: Candidate[], weights = RERANK_WEIGHTS): { id: string; score: number }[] {
   boundVocabulary(); // word numbers stay valid for the whole ranking
   const queryWords = wordsOfText(query);
-  const docs = candidates.map((c) => noteWords(c.id, c.text));
+  const docs = candidates.map(noteWords);
   // the query's distinct stems and trigrams, each with its position among them (by number)
   const stemSlot = new Int32Array(stemIds.size).fill(-1);
   const gramSlot = new Int32Array(gramIds.size).fill(-1);

@@ -116,7 +116,7 @@ export class SearchService {
    * embedded.
    */
   private async hybrid(userId: string, query: string, tag: string | undefined): Promise<PooledNote[] | null> {
-    const asCandidate = (h: PooledNote, cosine: number) => ({ id: h.id, text: h.note.content, cosine });
+    const asCandidate = (h: PooledNote, cosine: number) => ({ id: h.id, text: h.note.content, version: h.note.updatedAt.getTime(), cosine });
     const lexical = asUser(this.db, userId, (tx) =>
       repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, pooled: true }),
     );
