@@ -54,8 +54,8 @@ const embedRate = sample.length / ((performance.now() - t0) / 1000);
 console.log(`backend ${backend}, ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, model ${provider.model}`);
 console.log(`local embedding: ${embedRate.toFixed(0)} notes/s`);
 console.log(`${queryCount} queries each, after ${WARM_UP} warm-up queries`);
-console.log('| notes | import notes/s (API service + worker) | first hybrid ms | hybrid p50/p95 ms | similar p50/p95 ms | semantic exact p50/p95 ms | semantic HNSW p50/p95 ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| notes | import notes/s (API service + worker) | first hybrid ms | hybrid p50/p95 ms | hybrid Node CPU ms/search | similar p50/p95 ms | semantic exact p50/p95 ms | semantic HNSW p50/p95 ms |');
+console.log('|---|---|---|---|---|---|---|---|');
 
 for (const size of sizes) {
   if (backend === 'postgres' && !serverUrl) throw new Error('set TEST_DATABASE_URL for --backend postgres');
@@ -93,11 +93,14 @@ for (const size of sizes) {
     const ids = (await db.query<{ id: string }>('SELECT id FROM notes ORDER BY random() LIMIT $1', [queryCount])).map((r) => r.id);
     const [first] = await timeEach(1, () => search.search(userId, warmUp[0]!, 'hybrid', 10));
     for (const q of warmUp.slice(1)) await search.search(userId, q, 'hybrid', 10);
+    const cpu0 = process.cpuUsage();
     const hybrid = await timeEach(queryCount, (i) => search.search(userId, queries[i]!, 'hybrid', 10));
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerSearch = (cpu.user + cpu.system) / 1000 / queryCount; // this process only (PGlite: the database too)
     const similar = await timeEach(queryCount, (i) => search.similar(userId, ids[i]!, 10));
     const ex = await timeEach(Math.min(queryCount, 30), (i) => exact.search(userId, queries[i]!, 'semantic', 10));
     const ix = await timeEach(queryCount, (i) => indexed.search(userId, queries[i]!, 'semantic', 10));
-    console.log(`| ${size} | ${importRate.toFixed(0)} | ${first!.toFixed(0)} | ${fmt(hybrid)} | ${fmt(similar)} | ${fmt(ex)} | ${fmt(ix)} |`);
+    console.log(`| ${size} | ${importRate.toFixed(0)} | ${first!.toFixed(0)} | ${fmt(hybrid)} | ${cpuPerSearch.toFixed(1)} | ${fmt(similar)} | ${fmt(ex)} | ${fmt(ix)} |`);
   } finally {
     await drop();
   }
