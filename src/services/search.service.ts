@@ -125,12 +125,11 @@ export class SearchService {
       await lexical.catch(() => undefined); // the caller answers from the full-text ranking instead
       return null;
     }
+    // the notes of the first pool to arrive are read for the rerank while the other is still being read
+    const readFirst = <H extends PooledNote>(hits: H[]) => (readAhead(hits.map((h) => asCandidate(h, 0))), hits);
     const [words, meaning] = await Promise.all([
-      lexical.then((hits) => {
-        readAhead(hits.map((h) => asCandidate(h, 0))); // while the semantic pool is still being read
-        return hits;
-      }),
-      this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact })),
+      lexical.then(readFirst),
+      this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact })).then(readFirst),
     ]);
     const farthest = meaning.length ? Math.min(...meaning.map((h) => h.cosine)) : 0;
     const pool = new Map<string, { hit: PooledNote; cosine: number }>(words.map((h) => [h.id, { hit: h, cosine: farthest }]));

@@ -2,7 +2,8 @@
 
 /** URL schemes and `www.` carry no topic, and their GloVe ranks would make them look rare. */
 const URL_NOISE = /\b(?:https?|ftp|file|mailto):(?:\/\/)?|\bwww\./giu;
-const MAYBE_URL = /:|www\./i;
+/** What URL_NOISE needs to match at all: a scheme and its colon, or `www.` (a fast test without \\b or /u). */
+const MAYBE_URL = /(?:https?|ftp|file|mailto):|www\./i;
 
 /** A word: letters, marks and digits, with inner apostrophes (search snippets find words with it too). */
 export const WORD_PATTERN = String.raw`[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*`;
