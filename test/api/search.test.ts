@@ -5,19 +5,22 @@ import { createEmbeddingProvider, type EmbeddingProvider } from '../../src/embed
 import { backends } from '../helpers/databases.ts';
 import { signUp, startTestServer, type TestServer } from '../helpers/server.ts';
 
-/** The real local provider, counting the texts it is asked to embed. */
-function countingProvider(): EmbeddingProvider & { texts: string[] } {
+/** The real local provider, counting the texts it is asked to embed; `down` makes it fail. */
+function countingProvider(): EmbeddingProvider & { texts: string[]; down: boolean } {
   const real = createEmbeddingProvider(loadConfig({}));
   const texts: string[] = [];
-  return {
+  const provider = {
     model: real.model,
     dimensions: real.dimensions,
     texts,
-    embed: (t) => {
+    down: false,
+    embed: (t: string[]) => {
+      if (provider.down) return Promise.reject(new Error('provider unreachable'));
       texts.push(...t);
       return real.embed(t);
     },
   };
+  return provider;
 }
 
 const NOTES = [
@@ -154,6 +157,23 @@ for (const backend of backends) {
       }
       expect((await user.api.get(`/api/notes/${created.body.id}`)).body.content).toBe(long);
       await user.api.del(`/api/notes/${created.body.id}`);
+    });
+
+    it('hybrid search answers from the full-text ranking while the provider is down; semantic search says 503', async () => {
+      provider.down = true;
+      try {
+        const q = encodeURIComponent('sourdough tires');
+        const hybrid = await user.api.get(`/api/search?q=${q}`);
+        const fulltext = await user.api.get(`/api/search?mode=fulltext&q=${q}`);
+        expect(hybrid.status).toBe(200);
+        expect(hybrid.body.items.length).toBeGreaterThan(0);
+        expect(hybrid.body.items).toEqual(fulltext.body.items);
+        const semantic = await user.api.get(`/api/search?mode=semantic&q=${q}`);
+        expect(semantic.status).toBe(503);
+        expect(semantic.body.error.code).toBe('unavailable');
+      } finally {
+        provider.down = false;
+      }
     });
 
     it('rejects bad search input with 400', async () => {
