@@ -53,7 +53,7 @@ export interface PooledNote extends Hit {
   cut: boolean;
 }
 
-/** A note of the semantic pool, with its cosine to the query (its score there). */
+/** A note found by meaning (nearest()), with its cosine to the query, which is also its score. */
 export interface PoolHit extends PooledNote {
   cosine: number;
 }
