@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import type { Database } from './client.ts';
 import { ormFor, type Orm } from './orm.ts';
 import type { SqlSession } from './session.ts';
@@ -15,13 +16,10 @@ export interface UserTx extends SqlSession {
 /** Settings of one transaction (SET LOCAL), by name. */
 export type TxSettings = Readonly<Record<string, string>>;
 
-/** A string as an SQL literal (quotes doubled); for the fixed names and validated ids below only. */
-const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 async function inRole<T>(db: Database, role: string, claims: object, userId: string | null, fn: (tx: UserTx) => Promise<T>, settings: TxSettings) {
   // the claims hold a validated uuid and fixed words, so they can open the transaction in its first round trip
   const values = { 'request.jwt.claims': JSON.stringify(claims), role, ...settings };
-  const begin = `SELECT ${Object.entries(values).map(([k, v]) => `set_config(${literal(k)}, ${literal(v)}, true)`).join(', ')}`;
+  const begin = `SELECT ${Object.entries(values).map(([k, v]) => `set_config(${escapeLiteral(k)}, ${escapeLiteral(v)}, true)`).join(', ')}`;
   return db.transaction((tx) => fn({ ...tx, userId, orm: ormFor(tx) }), { begin });
 }
 

@@ -94,9 +94,10 @@ function noteWords({ id, text, version }: Omit<Candidate, 'cosine'>): NoteTerms 
   const stems = new Int32Array(words.length);
   const grams = new Int32Array(gramLength);
   for (let k = 0, g = 0; k < words.length; k++) {
+    const own = gramsOfWord[words[k]!]!;
     stems[k] = stemOfWord[words[k]!]!;
-    grams.set(gramsOfWord[words[k]!]!, g);
-    g += gramsOfWord[words[k]!]!.length;
+    grams.set(own, g);
+    g += own.length;
   }
   const entry = { version, length: text.length, stems, grams };
   notesWords.set(id, entry);
@@ -106,7 +107,7 @@ function noteWords({ id, text, version }: Omit<Candidate, 'cosine'>): NoteTerms 
 
 /**
  * Reads candidates' words ahead of the ranking (into the same bounded cache): hybrid search does it
- * for the first pool while it waits for the second, so the ranking itself finds them read.
+ * for whichever pool arrives first while it waits for the other, so the ranking finds them read.
  */
 export function readAhead(candidates: Omit<Candidate, 'cosine'>[]): void {
   boundVocabulary();

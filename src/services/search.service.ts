@@ -25,9 +25,6 @@ export interface SearchResult {
  */
 const POOL_DEPTH = { semantic: 100, lexical: 150, recentMatches: 300 };
 
-/** Snippets and reranking read the first 20,000 characters of a note. */
-const SNIPPET_SOURCE = POOL_TEXT_CHARS;
-
 /**
  * When a user's vectors are read exactly rather than through the HNSW index. An exact scan reads
  * every vector of the user (6 KB each: about 10 µs a row on PostgreSQL, 15 µs on PGlite), so it
@@ -118,7 +115,7 @@ export class SearchService {
   private async hybrid(userId: string, query: string, tag: string | undefined): Promise<PooledNote[] | null> {
     const asCandidate = (h: PooledNote, cosine: number) => ({ id: h.id, text: h.note.content, version: h.note.updatedAt.getTime(), cosine });
     const lexical = asUser(this.db, userId, (tx) =>
-      repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag, pooled: true }),
+      repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag }),
     );
     const vector = await this.queryVector(query);
     if (!vector) {
@@ -143,7 +140,7 @@ export class SearchService {
    * results come with their notes from the pools; only a note longer than the pools read is read again.
    */
   async search(userId: string, query: string, mode: SearchMode, limit: number, tag?: string): Promise<SearchResult[]> {
-    const result = ({ hit, note }: { hit: Hit; note: NoteRow }) => ({ note, score: hit.score, snippet: snippet(note.content.slice(0, SNIPPET_SOURCE), query) });
+    const result = ({ hit, note }: { hit: Hit; note: NoteRow }) => ({ note, score: hit.score, snippet: snippet(note.content.slice(0, POOL_TEXT_CHARS), query) });
     const pooled = mode === 'hybrid' ? await this.hybrid(userId, query, tag) : null;
     if (pooled) return (await this.whole(userId, pooled.slice(0, limit))).map(result);
     if (mode === 'semantic') {
@@ -153,14 +150,8 @@ export class SearchService {
       return (await this.whole(userId, hits)).map(result);
     }
     // fulltext, or hybrid without a provider
-    return asUser(this.db, userId, async (tx) => {
-      const hits = await repo.fulltext(tx, userId, query, { limit, tag });
-      const notes = await repo.notesByIds(tx, userId, hits.map((h) => h.id));
-      return hits.flatMap((hit) => {
-        const note = notes.get(hit.id);
-        return note ? [result({ hit, note })] : [];
-      });
-    });
+    const hits = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit, tag }));
+    return (await this.whole(userId, hits)).map(result);
   }
 
   /** The nearest notes to one of the user's notes; empty while the note waits for its vector. */

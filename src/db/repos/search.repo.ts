@@ -123,23 +123,21 @@ const RECENT_MATCHES = 2000;
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
  * `or` switch to websearch syntax. The matches come from matching_notes() (migration 0014: the
  * index cannot serve this condition under row-level security), the most recent `recent` of them
- * ranked. `pooled` (hybrid search's lexical pool) also returns each note.
+ * ranked, each hit with its note.
  */
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled: true }): Promise<PooledNote[]>;
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled?: false }): Promise<Hit[]>;
-export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number; pooled?: boolean }): Promise<Hit[]> {
+export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number }): Promise<PooledNote[]> {
   const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES, o.tag ?? null];
   const tsquery = WEBSEARCH.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
-  const ranked = (columns: string) => `SELECT n.id, ts_rank_cd(n.search_vector, q, 1) AS score${columns}
-     FROM (SELECT ${tsquery} AS q) query, matching_notes(q, $4, $5) m JOIN notes n ON n.id = m.id
-     WHERE n.user_id = $1 AND n.deleted_at IS NULL
-     ORDER BY score DESC, n.created_at DESC LIMIT $3`;
-  if (!o.pooled) return tx.query<Hit>(ranked(''), params);
   // the text is cut for the hits that are kept, not for every match
   const rows = await tx.query<PoolRow>(
-    `SELECT id, score, ${POOL_COLUMNS} FROM (${ranked(', n.content, n.tags, n.cluster_id, n.created_at, n.updated_at')}) top`,
+    `SELECT id, score, ${POOL_COLUMNS} FROM (
+       SELECT n.id, ts_rank_cd(n.search_vector, q, 1) AS score, n.content, n.tags, n.cluster_id, n.created_at, n.updated_at
+       FROM (SELECT ${tsquery} AS q) query, matching_notes(q, $4, $5) m JOIN notes n ON n.id = m.id
+       WHERE n.user_id = $1 AND n.deleted_at IS NULL
+       ORDER BY score DESC, n.created_at DESC LIMIT $3) top
+     ORDER BY score DESC, "createdAt" DESC`,
     params,
   );
   return rows.map(pooledNote);

@@ -52,15 +52,15 @@ function expandToken(raw: string, camel: boolean): string[] {
 
 /** Tokens of a text, in order; camel-case parts follow their whole word when `camel` is set. */
 export function tokenise(text: string, camel = true): string[] {
-  const ascii = ASCII.test(text);
-  const normal = ascii ? text : text.normalize('NFKC'); // NFKC leaves ASCII as it is
-  // URL_NOISE needs a ':' or a 'www.'; the full expression is slow, so it runs only then
-  const clean = MAYBE_URL.test(normal) ? normal.replace(URL_NOISE, ' ') : normal;
-  return ascii ? asciiTokens(clean, camel) : patternTokens(clean, camel);
+  return ASCII.test(text) ? asciiTokens(withoutUrls(text), camel) : patternTokens(text, camel); // NFKC leaves ASCII as it is
 }
 
-/** The tokens of a normalised text found by TOKEN: any script (and the reference for asciiTokens). */
-export function patternTokens(clean: string, camel: boolean): string[] {
+/** The text with URL schemes and `www.` blanked (URL_NOISE is slow, so it runs only where it can match). */
+const withoutUrls = (text: string) => (MAYBE_URL.test(text) ? text.replace(URL_NOISE, ' ') : text);
+
+/** Tokens of a text in any script, found by TOKEN after NFKC: the general path, and the reference asciiTokens is tested against. */
+export function patternTokens(text: string, camel: boolean): string[] {
+  const clean = withoutUrls(text.normalize('NFKC'));
   const out: string[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(clean); m; m = TOKEN.exec(clean)) {
