@@ -62,8 +62,8 @@ for (const backend of backends) {
   });
 }
 
-// Full-text matching under row-level security (migration 0014): the policy's condition comes first,
-// so tsvector @@ tsquery could not use the GIN index; matching_notes() does, for the caller's notes only.
+// Full-text matching under row-level security (migrations 0014, 0016): the policy's condition comes first,
+// so tsvector @@ tsquery could not use the GIN index; ranked_matches() does, for the caller's notes only.
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`full-text matches under row-level security on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
     let scratch: Scratch;
@@ -92,7 +92,7 @@ for (const backend of backends) {
       const before = await indexScans();
       const owners = await asUser(scratch.db, user, async (tx) => {
         const rows = await tx.query<{ user_id: string }>(
-          `SELECT n.user_id FROM matching_notes(to_tsquery('english', $1), 100, $2) m JOIN notes n ON n.id = m.id`,
+          `SELECT n.user_id FROM ranked_matches(to_tsquery('english', $1), 100, 100, $2) m JOIN notes n ON n.id = m.id`,
           [q, tag],
         );
         await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
@@ -109,19 +109,39 @@ for (const backend of backends) {
       expect((await matches(alice, 'quokka', 'plants')).owners).toEqual([]);
     });
 
+    it('ranks the newest matches and keeps the best of them, with their scores', async () => {
+      const ranked = (newest: number, keep: number) =>
+        asUser(scratch.db, alice, (tx) =>
+          tx.query<{ content: string; score: number }>(
+            `SELECT n.content, m.score FROM ranked_matches(to_tsquery('english', 'ordinary & number'), $1, $2) m JOIN notes n ON n.id = m.id ORDER BY m.score DESC`,
+            [newest, keep],
+          ),
+        );
+      const best = await ranked(3000, 2);
+      expect(best).toHaveLength(2);
+      expect(best[0]!.score).toBeGreaterThan(0);
+      expect(best[0]!.score).toBeGreaterThanOrEqual(best[1]!.score);
+      expect(await ranked(5, 100)).toHaveLength(5); // only the newest five are ranked
+    });
+
+    it('updates the GIN index on each insert (no pending list for searches to read)', async () => {
+      const [row] = await scratch.db.query<{ options: string[] }>(`SELECT reloptions AS options FROM pg_class WHERE relname = 'idx_notes_search_vector'`);
+      expect(row!.options).toContain('fastupdate=off');
+    });
+
     it('returns nothing without a signed-in user, and is not open to anonymous callers', async () => {
       const none = await scratch.db.transaction(async (tx) => {
         await tx.query(`SELECT set_config('role', 'authenticated', true)`); // signed in as nobody
-        return tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`);
+        return tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`);
       });
       expect(none).toEqual([]);
-      await expect(asService(scratch.db, (tx) => tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`))).rejects.toThrow(
+      await expect(asService(scratch.db, (tx) => tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`))).rejects.toThrow(
         /permission denied/,
       );
       await expect(
         scratch.db.transaction(async (tx) => {
           await tx.query(`SELECT set_config('role', 'anon', true)`);
-          return tx.query(`SELECT * FROM matching_notes(to_tsquery('english', 'quokka'), 100)`);
+          return tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`);
         }),
       ).rejects.toThrow(/permission denied/);
     });

@@ -61,14 +61,25 @@ export interface PoolHit extends PooledNote {
 /** How much of a pooled note's content is read: reranking and snippets look at no more. */
 export const POOL_TEXT_CHARS = 20_000;
 
+/** A timestamp as milliseconds since the epoch, as a JavaScript Date holds it (cheaper to read than its text). */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /** What hybrid search reads of a pooled note (its live columns as NoteRow has them), beside its score. */
 const POOL_COLUMNS = `left(content, ${POOL_TEXT_CHARS}) AS content, length(content) > ${POOL_TEXT_CHARS} AS cut, tags,
-  cluster_id AS "clusterId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  cluster_id AS "clusterId", ${epochMs('created_at')} AS "createdMs", ${epochMs('updated_at')} AS "updatedMs"`;
 
-type PoolRow = Omit<NoteRow, 'deletedAt'> & { cut: boolean; score: number };
+type PoolRow = Pick<NoteRow, 'id' | 'content' | 'tags' | 'clusterId'> & { cut: boolean; score: number; createdMs: number; updatedMs: number };
 
 function pooledNote(r: PoolRow): PooledNote {
-  const note: NoteRow = { id: r.id, content: r.content, tags: r.tags, clusterId: r.clusterId, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: null };
+  const note: NoteRow = {
+    id: r.id,
+    content: r.content,
+    tags: r.tags,
+    clusterId: r.clusterId,
+    createdAt: new Date(r.createdMs),
+    updatedAt: new Date(r.updatedMs),
+    deletedAt: null,
+  };
   return { id: r.id, score: r.score, cut: r.cut, note };
 }
 
@@ -121,23 +132,20 @@ const RECENT_MATCHES = 2000;
 /**
  * PostgreSQL full-text search over the GIN index of the stored tsvector. Plain words match any of them (ranked by how
  * many and how densely), so a short natural-language query still finds notes; quotes, `-word` and
- * `or` switch to websearch syntax. The matches come from matching_notes() (migration 0014: the
- * index cannot serve this condition under row-level security), the most recent `recent` of them
- * ranked, each hit with its note.
+ * `or` switch to websearch syntax. The matches come ranked from ranked_matches() (migrations 0014,
+ * 0016: the index cannot serve this condition under row-level security): the most recent `recent`
+ * of them ranked, the best `limit` kept, each hit with its note.
  */
 export async function fulltext(tx: UserTx, userId: string, query: string, o: RankOptions & { recent?: number }): Promise<PooledNote[]> {
   const params: unknown[] = [userId, query, o.limit, o.recent ?? RECENT_MATCHES, o.tag ?? null];
   const tsquery = WEBSEARCH.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
-  // the text is cut for the hits that are kept, not for every match
   const rows = await tx.query<PoolRow>(
-    `SELECT id, score, ${POOL_COLUMNS} FROM (
-       SELECT n.id, ts_rank_cd(n.search_vector, q, 1) AS score, n.content, n.tags, n.cluster_id, n.created_at, n.updated_at
-       FROM (SELECT ${tsquery} AS q) query, matching_notes(q, $4, $5) m JOIN notes n ON n.id = m.id
-       WHERE n.user_id = $1 AND n.deleted_at IS NULL
-       ORDER BY score DESC, n.created_at DESC LIMIT $3) top
-     ORDER BY score DESC, "createdAt" DESC`,
+    `SELECT n.id, m.score, ${POOL_COLUMNS}
+     FROM (SELECT ${tsquery} AS q) query, ranked_matches(q, $4, $3, $5) m JOIN notes n ON n.id = m.id
+     WHERE n.user_id = $1 AND n.deleted_at IS NULL
+     ORDER BY m.score DESC, n.created_at DESC`,
     params,
   );
   return rows.map(pooledNote);
