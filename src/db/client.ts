@@ -3,7 +3,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import { resolve } from 'node:path';
 import { lockDataDir, type DirLock } from './lock-file.ts';
-import type { SqlSession } from './session.ts';
+import type { SqlSession, TransactionOptions } from './session.ts';
 
 /** One interface over the embedded database and a PostgreSQL server. */
 export interface Database extends SqlSession {
@@ -156,6 +156,7 @@ function clientSession(client: pg.PoolClient): SqlSession {
       await client.query(text);
     },
     transaction: async (fn, opts) => {
+      if (opts?.oneStatement) return fn(oneStatementSession(client, opts));
       await client.query(opts?.begin ? `BEGIN; ${opts.begin}` : 'BEGIN'); // one round trip
       try {
         const result = await fn(session);
@@ -168,6 +169,65 @@ function clientSession(client: pg.PoolClient): SqlSession {
     },
   };
   return session;
+}
+
+/** What AfterBegin sends through: node-postgres's connection, whose messages its Query buffers into one write. */
+interface ProtocolConnection {
+  parse(m: { text: string; name: string; types: unknown[] }): void;
+  bind(m: { portal: string; statement: string; values: unknown[] }): void;
+  describe(m: { type: 'P'; name: string }): void;
+  execute(m: { portal: string }): void;
+}
+
+/**
+ * A statement sent after `begin` (one statement without parameters) in one round trip, by the
+ * extended protocol: Parse, Bind, Describe and Execute of `begin`, then those of the statement with
+ * its parameters, then one Sync. PostgreSQL runs what comes before a Sync as one implicit
+ * transaction, committed at the Sync and rolled back whole on an error, so the connection is left
+ * clean either way. node-postgres's Query sends one statement's messages in prepare(), corked into
+ * one write; this sends `begin`'s first. The callback gets both results.
+ */
+class AfterBegin extends pg.Query {
+  constructor(
+    private readonly begin: string,
+    config: pg.QueryConfig & { rowMode?: 'array'; callback: (err: Error | null, results: unknown) => void },
+  ) {
+    super({ ...config, queryMode: 'extended' } as pg.QueryConfig);
+  }
+
+  prepare(connection: ProtocolConnection): void {
+    connection.parse({ text: this.begin, name: '', types: [] });
+    connection.bind({ portal: '', statement: '', values: [] });
+    connection.describe({ type: 'P', name: '' });
+    connection.execute({ portal: '' });
+    (pg.Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
+  }
+}
+
+/**
+ * The session of a one-statement transaction (TransactionOptions.oneStatement): the statement goes
+ * with `begin` in one round trip (AfterBegin), as a transaction of its own without BEGIN or COMMIT.
+ */
+function oneStatementSession(client: pg.PoolClient, opts: TransactionOptions): SqlSession {
+  let sent = false;
+  const run = (text: string, values: unknown[] = [], rowMode?: 'array') => {
+    if (sent) return Promise.reject(new Error('a one-statement transaction sends one statement'));
+    sent = true;
+    return new Promise<unknown[]>((resolve, reject) => {
+      const callback = (err: Error | null, results: unknown) => {
+        if (err) return reject(err);
+        const all = results as pg.QueryResult | pg.QueryResult[];
+        resolve(Array.isArray(all) ? all[all.length - 1]!.rows : all.rows);
+      };
+      client.query(new AfterBegin(opts.begin ?? 'SELECT 1', { text, values, rowMode, callback }));
+    });
+  };
+  return {
+    query: async <T>(text: string, params?: unknown[]) => (await run(text, params)) as T[],
+    queryArrays: async (text, params) => (await run(text, params, 'array')) as unknown[][],
+    exec: async (text) => void (await run(text)),
+    transaction: () => Promise.reject(new Error('nested transactions are not supported')),
+  };
 }
 
 async function openPostgres(url: string, opts: Partial<PoolOptions> = {}): Promise<RawDatabase> {

@@ -9,6 +9,14 @@ export interface SqlSession {
   /**
    * Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. `begin`
    * holds statements without parameters that open it, sent with BEGIN in one round trip.
+   * `oneStatement` promises that fn sends a single statement (a second one throws), and `begin` is
+   * then one statement too: on PostgreSQL both go in one round trip, with no BEGIN or COMMIT of their
+   * own (client.ts, AfterBegin).
    */
-  transaction<T>(fn: (tx: SqlSession) => Promise<T>, opts?: { begin?: string }): Promise<T>;
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  begin?: string;
+  oneStatement?: boolean;
 }

@@ -7,6 +7,8 @@ import { createOpenAiProvider } from './openai.ts';
 export interface EmbeddingProvider {
   readonly model: string;
   readonly dimensions: number;
+  /** Computes in this process, with no network wait (search then embeds its query before anything else). */
+  readonly inProcess?: boolean;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 

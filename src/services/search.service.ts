@@ -39,6 +39,9 @@ export const EXACT_SCAN = { small: 2000, minorityShare: 0.5, most: 20_000 } as c
 const SCAN_CHOICE_MS = 60_000;
 const SCAN_CHOICES_MAX = 10_000;
 
+/** A search's reads are one statement each: on PostgreSQL one round trip (asUser's `oneStatement`). */
+const ONE = { oneStatement: true } as const;
+
 /** How the nearest notes are found: chosen per user (`auto`), or always one way (benchmarks, tests). */
 export type VectorScan = 'auto' | 'exact' | 'index';
 
@@ -60,11 +63,11 @@ export class SearchService {
 
   /**
    * Runs fn in a transaction of the user's that reads vectors: opened for the HNSW index unless the
-   * user's vectors are read exactly (`exact` tells fn which).
+   * user's vectors are read exactly (`exact` tells fn which). `oneStatement`: fn sends one (asUser).
    */
-  private async withVectors<T>(userId: string, fn: (tx: UserTx, exact: boolean) => Promise<T>): Promise<T> {
+  private async withVectors<T>(userId: string, fn: (tx: UserTx, exact: boolean) => Promise<T>, oneStatement = false): Promise<T> {
     const exact = await this.exactFor(userId);
-    return asUser(this.db, userId, (tx) => fn(tx, exact), exact ? {} : repo.INDEX_SCAN);
+    return asUser(this.db, userId, (tx) => fn(tx, exact), { settings: exact ? {} : repo.INDEX_SCAN, oneStatement });
   }
 
   /** Whether to read the user's vectors exactly (EXACT_SCAN), decided at most once a minute. */
@@ -105,29 +108,30 @@ export class SearchService {
 
   /**
    * Hybrid ranking: the union of the semantic and full-text top hits, reordered by cosine plus
-   * BM25 over words and character trigrams (src/search/rerank.ts). The full-text pool is read while
-   * the query is embedded, then the semantic pool, in two transactions at once (on PostgreSQL two
-   * connections in parallel; PGlite runs them in turn); neither holds a connection while it waits for
-   * the other. A note that only the full-text pool found is given the semantic pool's lowest cosine,
-   * a bound on its own (docs/search.md); so that pool reads no vectors. Null when the query cannot be
-   * embedded.
+   * BM25 over words and character trigrams (src/search/rerank.ts). The two pools are read in two
+   * transactions at once (on PostgreSQL two connections in parallel; PGlite runs them in turn);
+   * neither holds a connection while it waits for the other. An in-process provider embeds the
+   * query at once, and the semantic pool, the slower read, is sent first; a remote provider's answer
+   * is waited for while the full-text pool is read. A note that only the full-text pool found is
+   * given the semantic pool's lowest cosine, a bound on its own (docs/search.md); so that pool reads
+   * no vectors. Null when the query cannot be embedded.
    */
   private async hybrid(userId: string, query: string, tag: string | undefined): Promise<PooledNote[] | null> {
     const asCandidate = (h: PooledNote, cosine: number) => ({ id: h.id, text: h.note.content, version: h.note.updatedAt.getTime(), cosine });
-    const lexical = asUser(this.db, userId, (tx) =>
-      repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag }),
-    );
-    const vector = await this.queryVector(query);
+    const readWords = () =>
+      asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit: POOL_DEPTH.lexical, recent: POOL_DEPTH.recentMatches, tag }), ONE);
+    const embedding = this.queryVector(query);
+    let lexical = this.provider.inProcess ? undefined : readWords();
+    const vector = await embedding;
     if (!vector) {
-      await lexical.catch(() => undefined); // the caller answers from the full-text ranking instead
+      await lexical?.catch(() => undefined); // the caller answers from the full-text ranking instead
       return null;
     }
+    const semantic = this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact }), true);
+    lexical ??= readWords();
     // the notes of the first pool to arrive are read for the rerank while the other is still being read
     const readFirst = <H extends PooledNote>(hits: H[]) => (readAhead(hits.map((h) => asCandidate(h, 0))), hits);
-    const [words, meaning] = await Promise.all([
-      lexical.then(readFirst),
-      this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit: POOL_DEPTH.semantic, tag, exact })).then(readFirst),
-    ]);
+    const [words, meaning] = await Promise.all([lexical.then(readFirst), semantic.then(readFirst)]);
     const farthest = meaning.length ? Math.min(...meaning.map((h) => h.cosine)) : 0;
     const pool = new Map<string, { hit: PooledNote; cosine: number }>(words.map((h) => [h.id, { hit: h, cosine: farthest }]));
     for (const h of meaning) pool.set(h.id, { hit: h, cosine: h.cosine });
@@ -146,11 +150,11 @@ export class SearchService {
     if (mode === 'semantic') {
       const vector = await this.queryVector(query);
       if (!vector) throw new AppError('unavailable', 'semantic search is unavailable: the embeddings provider does not answer');
-      const hits = await this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit, tag, exact }));
+      const hits = await this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, vector, { limit, tag, exact }), true);
       return (await this.whole(userId, hits)).map(result);
     }
     // fulltext, or hybrid without a provider
-    const hits = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit, tag }));
+    const hits = await asUser(this.db, userId, (tx) => repo.fulltext(tx, userId, query, { limit, tag }), ONE);
     return (await this.whole(userId, hits)).map(result);
   }
 

@@ -60,6 +60,8 @@ export const DB_DIMENSIONS = 1536;
 export interface LocalEmbedder {
   readonly model: string;
   readonly dimensions: number;
+  /** Always: it computes in this process (EmbeddingProvider.inProcess). */
+  readonly inProcess: true;
   /** One unit-length vector per text, in order; loads the word vectors on first use. */
   embed(texts: string[]): Promise<Float32Array[]>;
   /** Loads (and on the very first run converts) the word vectors now, e.g. at server start. */
@@ -150,6 +152,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): LocalEmbedder {
   return {
     model: modelId(p, vocabLimit, opts.sourceFile),
     dimensions: p.dims,
+    inProcess: true,
     async embed(texts) {
       if (texts.length === 0) return [];
       const model = await load();
