@@ -1,7 +1,7 @@
 import { escapeLiteral } from 'pg';
 import type { Database } from './client.ts';
 import { ormFor, type Orm } from './orm.ts';
-import type { SqlSession } from './session.ts';
+import type { SqlSession, TransactionOptions } from './session.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,9 +17,8 @@ export interface UserTx extends SqlSession {
 export type TxSettings = Readonly<Record<string, string>>;
 
 /** How asUser opens its transaction: `settings` as SET LOCAL; `oneStatement` as SqlSession.transaction has it. */
-export interface TxOptions {
+export interface TxOptions extends Pick<TransactionOptions, 'oneStatement'> {
   settings?: TxSettings;
-  oneStatement?: boolean;
 }
 
 async function inRole<T>(db: Database, role: string, claims: object, userId: string | null, fn: (tx: UserTx) => Promise<T>, opts: TxOptions) {

@@ -180,7 +180,7 @@ interface ProtocolConnection {
 }
 
 /**
- * A statement sent after `begin` (one statement without parameters) in one round trip, by the
+ * A statement sent after `begin` (one statement without parameters, if any) in one round trip, by the
  * extended protocol: Parse, Bind, Describe and Execute of `begin`, then those of the statement with
  * its parameters, then one Sync. PostgreSQL runs what comes before a Sync as one implicit
  * transaction, committed at the Sync and rolled back whole on an error, so the connection is left
@@ -189,17 +189,19 @@ interface ProtocolConnection {
  */
 class AfterBegin extends pg.Query {
   constructor(
-    private readonly begin: string,
+    private readonly begin: string | undefined,
     config: pg.QueryConfig & { rowMode?: 'array'; callback: (err: Error | null, results: unknown) => void },
   ) {
     super({ ...config, queryMode: 'extended' } as pg.QueryConfig);
   }
 
   prepare(connection: ProtocolConnection): void {
-    connection.parse({ text: this.begin, name: '', types: [] });
-    connection.bind({ portal: '', statement: '', values: [] });
-    connection.describe({ type: 'P', name: '' });
-    connection.execute({ portal: '' });
+    if (this.begin !== undefined) {
+      connection.parse({ text: this.begin, name: '', types: [] });
+      connection.bind({ portal: '', statement: '', values: [] });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '' });
+    }
     (pg.Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
   }
 }
@@ -219,7 +221,7 @@ function oneStatementSession(client: pg.PoolClient, opts: TransactionOptions): S
         const all = results as pg.QueryResult | pg.QueryResult[];
         resolve(Array.isArray(all) ? all[all.length - 1]!.rows : all.rows);
       };
-      client.query(new AfterBegin(opts.begin ?? 'SELECT 1', { text, values, rowMode, callback }));
+      client.query(new AfterBegin(opts.begin, { text, values, rowMode, callback }));
     });
   };
   return {

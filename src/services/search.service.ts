@@ -67,7 +67,7 @@ export class SearchService {
    */
   private async withVectors<T>(userId: string, fn: (tx: UserTx, exact: boolean) => Promise<T>, oneStatement = false): Promise<T> {
     const exact = await this.exactFor(userId);
-    return asUser(this.db, userId, (tx) => fn(tx, exact), { settings: exact ? {} : repo.INDEX_SCAN, oneStatement });
+    return asUser(this.db, userId, (tx) => fn(tx, exact), { ...(exact ? {} : repo.INDEX_SCAN), oneStatement });
   }
 
   /** Whether to read the user's vectors exactly (EXACT_SCAN), decided at most once a minute. */

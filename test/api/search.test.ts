@@ -5,13 +5,17 @@ import { createEmbeddingProvider, type EmbeddingProvider } from '../../src/embed
 import { backends } from '../helpers/databases.ts';
 import { signUp, startTestServer, type TestServer } from '../helpers/server.ts';
 
-/** The real local provider, counting the texts it is asked to embed; `down` makes it fail. */
-function countingProvider(): EmbeddingProvider & { texts: string[]; down: boolean } {
+/**
+ * The real local provider, counting the texts it is asked to embed; `down` makes it fail, and
+ * `inProcess` (the local provider's, by default) says whether search treats it as in-process or remote.
+ */
+function countingProvider(): EmbeddingProvider & { texts: string[]; down: boolean; inProcess: boolean } {
   const real = createEmbeddingProvider(loadConfig({}));
   const texts: string[] = [];
   const provider = {
     model: real.model,
     dimensions: real.dimensions,
+    inProcess: real.inProcess ?? false,
     texts,
     down: false,
     embed: (t: string[]) => {
@@ -159,20 +163,38 @@ for (const backend of backends) {
       await user.api.del(`/api/notes/${created.body.id}`);
     });
 
-    it('hybrid search answers from the full-text ranking while the provider is down; semantic search says 503', async () => {
+    it('hybrid search answers from the full-text ranking while the provider is down, in-process or remote; semantic search says 503', async () => {
       provider.down = true;
       try {
         const q = encodeURIComponent('sourdough tires');
-        const hybrid = await user.api.get(`/api/search?q=${q}`);
-        const fulltext = await user.api.get(`/api/search?mode=fulltext&q=${q}`);
-        expect(hybrid.status).toBe(200);
-        expect(hybrid.body.items.length).toBeGreaterThan(0);
-        expect(hybrid.body.items).toEqual(fulltext.body.items);
+        for (const inProcess of [true, false]) {
+          provider.inProcess = inProcess; // the pools are sent in another order
+          const hybrid = await user.api.get(`/api/search?q=${q}`);
+          const fulltext = await user.api.get(`/api/search?mode=fulltext&q=${q}`);
+          expect(hybrid.status, `in process: ${inProcess}`).toBe(200);
+          expect(hybrid.body.items.length).toBeGreaterThan(0);
+          expect(hybrid.body.items).toEqual(fulltext.body.items);
+        }
         const semantic = await user.api.get(`/api/search?mode=semantic&q=${q}`);
         expect(semantic.status).toBe(503);
         expect(semantic.body.error.code).toBe('unavailable');
       } finally {
         provider.down = false;
+        provider.inProcess = true;
+      }
+    });
+
+    it('finds the same notes whichever pool is sent first', async () => {
+      const q = encodeURIComponent('sourdough starter overnight');
+      try {
+        provider.inProcess = false;
+        const remote = await user.api.get(`/api/search?q=${q}`);
+        provider.inProcess = true;
+        const local = await user.api.get(`/api/search?q=${q}`);
+        expect(local.body.items.length).toBeGreaterThan(0);
+        expect(local.body.items).toEqual(remote.body.items);
+      } finally {
+        provider.inProcess = true;
       }
     });
 

@@ -44,6 +44,8 @@ for (const backend of backends) {
       expect(one).toMatchObject({ s: awkward, i: 42, f: 2.5, n: null, arr: ['x', 'y z', 'q"uote'], t: true, u: b, seen: 1 });
       const arrays = await asService(scratch.db, (tx) => tx.queryArrays('SELECT $1::text, $2::int', ['a', 1]), ONE);
       expect(arrays).toEqual([['a', 1]]);
+      // with nothing to open it, the statement goes alone
+      expect(await scratch.db.transaction((tx) => tx.query('SELECT $1::int AS one', [1]), ONE)).toEqual([{ one: 1 }]);
     });
 
     it('keeps the parameters out of the statement text the server sees (and logs on an error)', async () => {

@@ -161,7 +161,7 @@ for (const backend of backends) {
           await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
           return found;
         },
-        { settings: INDEX_SCAN },
+        INDEX_SCAN,
       );
       await new Promise((r) => setTimeout(r, 50));
       expect(hits).toHaveLength(100);

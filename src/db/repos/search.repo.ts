@@ -1,4 +1,4 @@
-import type { TxSettings, UserTx } from '../as-user.ts';
+import type { TxOptions, UserTx } from '../as-user.ts';
 import { noteColumns, type NoteRow } from './notes.repo.ts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { notes } from '../schema.ts';
@@ -84,18 +84,20 @@ function pooledNote(r: PoolRow): PooledNote {
 }
 
 /**
- * The settings a transaction needs for nearest() through the HNSW index (asUser's `settings`):
+ * The options (asUser's) of a transaction for nearest() through the HNSW index: its settings are
  * pgvector's iterative scan, which keeps scanning until enough rows pass the per-user filter instead
  * of returning fewer than asked, and `enable_sort` off, without which the planner prefers, for a
  * pool of a hundred, to sort every row of the user (~10 µs a row: each vector is 6 KB), ten times
  * slower than the index. Only for transactions whose statements need no sort (a sort priced as
  * disabled could also bring JIT compilation).
  */
-export const INDEX_SCAN: TxSettings = {
-  'hnsw.ef_search': '150',
-  'hnsw.iterative_scan': 'strict_order',
-  'hnsw.max_scan_tuples': '100000',
-  enable_sort: 'off',
+export const INDEX_SCAN: TxOptions = {
+  settings: {
+    'hnsw.ef_search': '150',
+    'hnsw.iterative_scan': 'strict_order',
+    'hnsw.max_scan_tuples': '100000',
+    enable_sort: 'off',
+  },
 };
 
 /**
