@@ -114,22 +114,33 @@ export function readAhead(candidates: Omit<Candidate, 'cosine'>[]): void {
   for (const c of candidates) noteWords(c);
 }
 
-/** BM25 from query-term counts, with document frequencies from the documents themselves. */
-function bm25(counts: Float64Array[], lengths: number[], k1 = 1.2, b = 0.75): number[] {
+/**
+ * BM25 from query-term counts, with document frequencies from the documents themselves. Typed
+ * arrays and plain loops throughout: arrays whose element kind varied (whole or fractional numbers)
+ * made V8 throw away the ranking's optimised code again and again (`node --trace-deopt`).
+ */
+function bm25(counts: Float64Array[], lengths: Float64Array, k1 = 1.2, b = 0.75): Float64Array {
   const n = counts.length;
-  if (n === 0) return [];
+  const scores = new Float64Array(n);
+  if (n === 0) return scores;
   const terms = counts[0]!.length;
-  const avg = lengths.reduce((a, l) => a + l, 0) / n || 1;
-  const idf = Array.from({ length: terms }, (_, i) => {
-    const df = counts.reduce((a, c) => a + (c[i]! > 0 ? 1 : 0), 0);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  });
-  return counts.map((c, j) => {
+  let total = 0;
+  for (let j = 0; j < n; j++) total += lengths[j]!;
+  const avg = total / n || 1;
+  const idf = new Float64Array(terms);
+  for (let i = 0; i < terms; i++) {
+    let df = 0;
+    for (let j = 0; j < n; j++) if (counts[j]![i]! > 0) df++;
+    idf[i] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+  for (let j = 0; j < n; j++) {
+    const c = counts[j]!;
     const norm = k1 * (1 - b + (b * lengths[j]!) / avg);
     let s = 0;
     for (let i = 0; i < terms; i++) if (c[i]! > 0) s += (idf[i]! * c[i]! * (k1 + 1)) / (c[i]! + norm);
-    return s;
-  });
+    scores[j] = s;
+  }
+  return scores;
 }
 
 /**
@@ -146,7 +157,7 @@ export function poolBm25(docs: string[][], query: string[], k1 = 1.2, b = 0.75):
     }
     return c;
   });
-  return bm25(counts, docs.map((d) => d.length), k1, b);
+  return Array.from(bm25(counts, Float64Array.from(docs, (d) => d.length), k1, b));
 }
 
 /**
@@ -156,7 +167,11 @@ export function poolBm25(docs: string[][], query: string[], k1 = 1.2, b = 0.75):
 export function rerank(query: string, candidates: Candidate[], weights = RERANK_WEIGHTS): { id: string; score: number }[] {
   boundVocabulary(); // word numbers stay valid for the whole ranking
   const queryWords = wordsOfText(query);
-  const docs = candidates.map(noteWords);
+  // plain loops over the candidates: callers' arrays come in more than one element kind, and an
+  // inlined Array.prototype.map checks for one (V8 threw the optimised ranking away at each change)
+  const n = candidates.length;
+  const docs: NoteTerms[] = [];
+  for (let j = 0; j < n; j++) docs.push(noteWords(candidates[j]!));
   // the query's distinct stems and trigrams, each with its position among them (by number)
   const stemSlot = new Int32Array(stemIds.size).fill(-1);
   const gramSlot = new Int32Array(gramIds.size).fill(-1);
@@ -166,12 +181,14 @@ export function rerank(query: string, candidates: Candidate[], weights = RERANK_
     if (stemSlot[stemOfWord[w]!] === -1) stemSlot[stemOfWord[w]!] = stemTerms++;
     for (const g of gramsOfWord[w]!) if (gramSlot[g] === -1) gramSlot[g] = gramTerms++;
   }
-  const stemCounts = docs.map(() => new Float64Array(stemTerms));
-  const gramCounts = docs.map(() => new Float64Array(gramTerms));
-  for (let j = 0; j < docs.length; j++) {
+  const stemCounts: Float64Array[] = [];
+  const gramCounts: Float64Array[] = [];
+  const stemLengths = new Float64Array(n);
+  const gramLengths = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
     const { stems, grams } = docs[j]!;
-    const sc = stemCounts[j]!;
-    const gc = gramCounts[j]!;
+    const sc = new Float64Array(stemTerms);
+    const gc = new Float64Array(gramTerms);
     for (let k = 0; k < stems.length; k++) {
       const si = stemSlot[stems[k]!]!;
       if (si >= 0) sc[si]!++;
@@ -180,10 +197,17 @@ export function rerank(query: string, candidates: Candidate[], weights = RERANK_
       const gi = gramSlot[grams[k]!]!;
       if (gi >= 0) gc[gi]!++;
     }
+    stemCounts.push(sc);
+    gramCounts.push(gc);
+    stemLengths[j] = stems.length;
+    gramLengths[j] = grams.length;
   }
-  const byWords = bm25(stemCounts, docs.map((d) => d.stems.length));
-  const byTrigrams = bm25(gramCounts, docs.map((d) => d.grams.length));
-  return candidates
-    .map((c, i) => ({ id: c.id, score: c.cosine + weights.words * byWords[i]! + weights.trigrams * byTrigrams[i]! }))
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const byWords = bm25(stemCounts, stemLengths);
+  const byTrigrams = bm25(gramCounts, gramLengths);
+  const ranked: { id: string; score: number }[] = [];
+  for (let j = 0; j < n; j++) {
+    const c = candidates[j]!;
+    ranked.push({ id: c.id, score: c.cosine + weights.words * byWords[j]! + weights.trigrams * byTrigrams[j]! });
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
