@@ -150,9 +150,14 @@ for (const backend of backends) {
     it('every mode returns whole notes, as the note itself reads, one longer than search reads included', async () => {
       const long = `Zanzibar spice markets, cloves and cardamom. ${'A line of travel notes about the island. '.repeat(800)}The end.`;
       expect(long.length).toBeGreaterThan(30_000);
+      // more bytes than search reads characters, but fewer characters: read whole the first time
+      const wide = `Käsespätzle Rezept. ${'Grüße aus München, schön und gemütlich. '.repeat(450)}Ende.`;
+      expect(wide.length).toBeLessThan(20_000);
+      expect(Buffer.byteLength(wide)).toBeGreaterThan(20_000);
       const created = await user.api.post('/api/notes', { content: long, tags: ['travel'] });
+      const wideNote = await user.api.post('/api/notes', { content: wide });
       await server.app.embeddingWorker.drain();
-      for (const [q, id] of [['zanzibar cloves', created.body.id], ['sourdough starter', ids[1]]] as const) {
+      for (const [q, id] of [['zanzibar cloves', created.body.id], ['käsespätzle rezept', wideNote.body.id], ['sourdough starter', ids[1]]] as const) {
         const note = (await user.api.get(`/api/notes/${id}`)).body;
         for (const mode of ['hybrid', 'semantic', 'fulltext']) {
           const res = await user.api.get(`/api/search?mode=${mode}&q=${encodeURIComponent(q)}&limit=3`);
@@ -161,6 +166,7 @@ for (const backend of backends) {
       }
       expect((await user.api.get(`/api/notes/${created.body.id}`)).body.content).toBe(long);
       await user.api.del(`/api/notes/${created.body.id}`);
+      await user.api.del(`/api/notes/${wideNote.body.id}`);
     });
 
     it('hybrid search answers from the full-text ranking while the provider is down, in-process or remote; semantic search says 503', async () => {
