@@ -25,7 +25,13 @@ async function inRole<T>(db: Database, role: string, claims: object, userId: str
   // the claims hold a validated uuid and fixed words, so they can open the transaction in its first round trip
   const values = { 'request.jwt.claims': JSON.stringify(claims), role, ...opts.settings };
   const begin = `SELECT ${Object.entries(values).map(([k, v]) => `set_config(${escapeLiteral(k)}, ${escapeLiteral(v)}, true)`).join(', ')}`;
-  return db.transaction((tx) => fn({ ...tx, userId, orm: ormFor(tx) }), { begin, oneStatement: opts.oneStatement });
+  return db.transaction(
+    (tx) => {
+      let orm: Orm | undefined; // made on first use: binding Drizzle walks the whole schema
+      return fn({ ...tx, userId, get orm() { return (orm ??= ormFor(tx)); } });
+    },
+    { begin, oneStatement: opts.oneStatement },
+  );
 }
 
 /**
