@@ -27,7 +27,7 @@ const POOL_DEPTH = { semantic: 100, lexical: 150, recentMatches: 300 };
 
 /**
  * When a user's vectors are read exactly rather than through the HNSW index. An exact scan reads
- * every vector of the user (6 KB each: about 10 µs a row on PostgreSQL, 15 µs on PGlite), so it
+ * every vector of the user (6 KB each: about 4 µs a row on PostgreSQL, 6 µs on PGlite), so it
  * suits users with up to `small` notes. The index costs a few milliseconds whatever the size, but
  * it filters by user only after the scan: for a user who holds under `minorityShare` of the table's
  * vectors it must pass over many others' first, and its recall drops, so such users up to `most`
