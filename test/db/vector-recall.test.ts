@@ -173,5 +173,45 @@ for (const backend of backends) {
       const owner = await h.userOf('other@example.com');
       expect(await h.viaService(owner, 'auto')).toBeGreaterThanOrEqual(0.99);
     });
+
+    it('a tag on few of the notes is read exactly, a tag on many through the index, each in the exact order', async () => {
+      const db = server.scratch.db;
+      const owner = await h.userOf('large@example.com');
+      const tagged = async (tag: string, offset: number, count: number) =>
+        (
+          await asService(db, (tx) =>
+            tx.query<{ id: string }>(
+              `UPDATE notes SET tags = ARRAY[$2] WHERE id IN (SELECT id FROM notes WHERE user_id = $1 ORDER BY id OFFSET $3 LIMIT $4) RETURNING id`,
+              [owner, tag, offset, count],
+            ),
+          )
+        ).map((r) => r.id);
+      const rare = await tagged('rare', 0, 5);
+      const common = await tagged('common', 5, 2_500); // more than EXACT_SCAN.small
+      const service = new SearchService(db, createEmbeddingProvider(loadConfig({})), { scan: 'auto' });
+      expect(await service.readsExactly(owner)).toBe(false);
+      expect(await service.readsExactly(owner, 'rare')).toBe(true);
+      expect(await service.readsExactly(owner, 'common')).toBe(false);
+      const [{ v }] = await db.query<{ v: string }>('SELECT embedding::text AS v FROM notes WHERE id = $1', [common[0]]);
+      const exactOrder = (tag: string) =>
+        asService(db, async (tx) =>
+          (
+            await tx.query<{ id: string }>(
+              `SELECT id FROM notes WHERE user_id = $1 AND $2 = ANY(tags) ORDER BY (embedding <=> $3::vector) + 0, id LIMIT 10`,
+              [owner, tag, v],
+            )
+          ).map((r) => r.id),
+        );
+      const asChosen = async (tag: string) => {
+        const exact = await service.readsExactly(owner, tag);
+        return (await asUser(db, owner, (tx) => nearest(tx, owner, v, { limit: 10, tag, exact }), exact ? {} : INDEX_SCAN)).map((x) => x.id);
+      };
+      expect(await asChosen('rare')).toEqual(await exactOrder('rare'));
+      expect(new Set(await exactOrder('rare'))).toEqual(new Set(rare));
+      const viaIndex = new Set(await asChosen('common'));
+      expect((await exactOrder('common')).filter((id) => viaIndex.has(id)).length).toBeGreaterThanOrEqual(9);
+      const found = await service.search(owner, 'note', 'semantic', 10, 'rare');
+      expect(new Set(found.map((r) => r.note.id))).toEqual(new Set(rare));
+    });
   });
 }
