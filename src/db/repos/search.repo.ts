@@ -125,7 +125,12 @@ export async function nearest(tx: UserTx, userId: string, vector: string, o: Ran
         `SELECT s.*, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY d LIMIT $3) s ORDER BY d`,
     params,
   );
-  return rows.map((r) => ({ ...pooledNote(r), cosine: r.score }));
+  const hits = rows.map((r) => ({ ...pooledNote(r), cosine: r.score }));
+  // The index orders rows by its own distance (single-precision inner products of the normalised
+  // vectors it stores), which can differ slightly from the row's cosine, so near-ties can come back
+  // out of order (once in CI, test/db/vector-recall.test.ts). Its rows are put in the order of their
+  // cosines, ties by id as the exact scan has them.
+  return o.exact ? hits : hits.sort((a, b) => b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The note's own vector, as pgvector text, or null while it waits for one. */
