@@ -169,6 +169,27 @@ for (const backend of backends) {
       expect((await hnswScans()) - before).toBe(1);
     });
 
+    it('notes at the same distance come in the order of their ids, through the index as read exactly', async () => {
+      const db = server.scratch.db;
+      const owner = await h.userOf('large@example.com');
+      const [{ id: original, v }] = await db.query<{ id: string; v: string }>(
+        'SELECT id, embedding::text AS v FROM notes WHERE user_id = $1 ORDER BY id DESC LIMIT 1',
+        [owner],
+      );
+      const twins = await asService(db, (tx) =>
+        tx.query<{ id: string }>(
+          `INSERT INTO notes (content, user_id, embedding, embedding_model)
+           SELECT 'twin ' || g, user_id, embedding, embedding_model FROM notes, generate_series(1, 6) g WHERE id = $1 RETURNING id`,
+          [original],
+        ),
+      );
+      const same = [original!, ...twins.map((t) => t.id)].sort();
+      for (const exact of [false, true]) {
+        const hits = await asUser(db, owner, (tx) => nearest(tx, owner, v, { limit: 10, exact }), exact ? {} : INDEX_SCAN);
+        expect(hits.slice(0, 7).map((x) => x.id), exact ? 'exact' : 'index').toEqual(same);
+      }
+    });
+
     it('the other user of the same table still gets their own exact top-10', async () => {
       const owner = await h.userOf('other@example.com');
       expect(await h.viaService(owner, 'auto')).toBeGreaterThanOrEqual(0.99);

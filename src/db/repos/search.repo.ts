@@ -74,9 +74,10 @@ const POOL_COLUMNS = `CASE WHEN octet_length(content) <= ${POOL_TEXT_CHARS} THEN
   octet_length(content) > ${POOL_TEXT_CHARS} AND length(content) > ${POOL_TEXT_CHARS} AS cut, tags,
   cluster_id AS "clusterId", ${epochMs('created_at')} AS "createdMs", ${epochMs('updated_at')} AS "updatedMs"`;
 
-type PoolRow = Pick<NoteRow, 'id' | 'content' | 'tags' | 'clusterId'> & { cut: boolean; score: number; createdMs: number; updatedMs: number };
+/** A pooled note's columns (POOL_COLUMNS and its id), as read. */
+type PoolRow = Pick<NoteRow, 'id' | 'content' | 'tags' | 'clusterId'> & { cut: boolean; createdMs: number; updatedMs: number };
 
-function pooledNote(r: PoolRow): PooledNote {
+function pooledNote(r: PoolRow, score: number): PooledNote {
   const note: NoteRow = {
     id: r.id,
     content: r.content,
@@ -86,7 +87,7 @@ function pooledNote(r: PoolRow): PooledNote {
     updatedAt: new Date(r.updatedMs),
     deletedAt: null,
   };
-  return { id: r.id, score: r.score, cut: r.cut, note };
+  return { id: r.id, score, cut: r.cut, note };
 }
 
 /**
@@ -114,23 +115,24 @@ export const INDEX_SCAN: TxOptions = {
 export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean }): Promise<PoolHit[]> {
   const params: unknown[] = [userId, vector, o.limit];
   const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params)}`;
-  const rows = await tx.query<PoolRow>(
+  // Both read each distance once (each computation reads the 6 KB vector from TOAST). The exact
+  // scan sorts the distances alone and reads the kept notes' columns after (26% faster at 10,000);
+  // OFFSET 0 keeps the planner from turning its sort into an approximate index scan.
+  const rows = await tx.query<PoolRow & { d: number }>(
     o.exact
-      ? // OFFSET 0 keeps the planner from turning the sort into an approximate index scan; the
-        // distances are sorted alone and the kept notes' columns read after (26% faster at 10,000)
-        `SELECT n.id, s.d, 1 - s.d AS score, ${POOL_COLUMNS}
+      ? `SELECT n.id, s.d, ${POOL_COLUMNS}
          FROM (SELECT id, d FROM (SELECT id, embedding <=> $2::vector AS d FROM notes WHERE ${where} OFFSET 0) a ORDER BY d, id LIMIT $3) s
-         JOIN notes n ON n.id = s.id ORDER BY s.d, s.id`
-      : // ordered by the selected distance, so that it is computed once a row (each computation reads the 6 KB vector from TOAST)
-        `SELECT s.*, 1 - d AS score FROM (SELECT id, embedding <=> $2::vector AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY d LIMIT $3) s ORDER BY d`,
+         JOIN notes n ON n.id = s.id`
+      : `SELECT id, embedding <=> $2::vector AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY d LIMIT $3`,
     params,
   );
-  const hits = rows.map((r) => ({ ...pooledNote(r), cosine: r.score }));
-  // The index orders rows by its own distance (single-precision inner products of the normalised
-  // vectors it stores), which can differ slightly from the row's cosine, so near-ties can come back
-  // out of order (once in CI, test/db/vector-recall.test.ts). Its rows are put in the order of their
-  // cosines, ties by id as the exact scan has them.
-  return o.exact ? hits : hits.sort((a, b) => b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // In the order of their cosines, ties by id. The index orders rows by its own distance
+  // (single-precision inner products of the normalised vectors it stores), which can differ slightly
+  // from the row's cosine, so near-ties could come back out of order (once in CI); the exact scan's
+  // join returns its rows in no promised order.
+  return rows
+    .map((r) => ({ ...pooledNote(r, 1 - r.d), cosine: 1 - r.d }))
+    .sort((a, b) => b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The note's own vector, as pgvector text, or null while it waits for one. */
@@ -157,14 +159,14 @@ export async function fulltext(tx: UserTx, userId: string, query: string, o: Ran
   const tsquery = WEBSEARCH.test(query)
     ? `websearch_to_tsquery('english', $2)`
     : `nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), '')::tsquery`;
-  const rows = await tx.query<PoolRow>(
+  const rows = await tx.query<PoolRow & { score: number }>(
     `SELECT n.id, m.score, ${POOL_COLUMNS}
      FROM (SELECT ${tsquery} AS q) query, ranked_matches(q, $4, $3, $5) m JOIN notes n ON n.id = m.id
      WHERE n.user_id = $1 AND n.deleted_at IS NULL
      ORDER BY m.score DESC, n.created_at DESC`,
     params,
   );
-  return rows.map(pooledNote);
+  return rows.map((r) => pooledNote(r, r.score));
 }
 
 /**
