@@ -31,10 +31,10 @@ function filters(o: RankOptions, params: unknown[]): string {
 
 /** How many live, embedded notes the user has (with `tag`, if given), counted up to `cap` (cheap for large users). */
 export async function countEmbedded(tx: UserTx, userId: string, cap: number, tag?: string): Promise<number> {
+  const params: unknown[] = [userId, cap];
   const [row] = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL
-       AND ($3::text IS NULL OR tags @> ARRAY[$3::text]) LIMIT $2) s`,
-    [userId, cap, tag ?? null],
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters({ limit: cap, tag }, params)} LIMIT $2) s`,
+    params,
   );
   return row?.n ?? 0;
 }
