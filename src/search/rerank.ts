@@ -106,6 +106,19 @@ function noteWords({ id, text, version }: Omit<Candidate, 'cosine'>): NoteTerms 
 }
 
 /**
+ * Per stem (and per trigram) number, its position among the query's terms or -1: kept from one
+ * ranking to the next, all -1 between rankings (each sets its query's terms and resets them after).
+ */
+const stemSlots = { array: new Int32Array(0) };
+const gramSlots = { array: new Int32Array(0) };
+
+/** The slot array of holder, grown (with -1) to at least size entries. */
+function slots(holder: { array: Int32Array }, size: number): Int32Array {
+  if (holder.array.length < size) holder.array = new Int32Array(Math.max(size, 2 * holder.array.length)).fill(-1);
+  return holder.array;
+}
+
+/**
  * Reads candidates' words ahead of the ranking (into the same bounded cache): hybrid search does it
  * for whichever pool arrives first while it waits for the other, so the ranking finds them read.
  */
@@ -115,29 +128,31 @@ export function readAhead(candidates: Omit<Candidate, 'cosine'>[]): void {
 }
 
 /**
- * BM25 from query-term counts, with document frequencies from the documents themselves. Typed
- * arrays and plain loops throughout: arrays whose element kind varied (whole or fractional numbers)
- * made V8 throw away the ranking's optimised code again and again (`node --trace-deopt`).
+ * BM25 from query-term counts (`counts[j * terms + i]`: term i in document j), with document
+ * frequencies from the documents themselves. Typed arrays and plain loops throughout: arrays whose
+ * element kind varied (whole or fractional numbers) made V8 throw away the ranking's optimised code
+ * again and again (`node --trace-deopt`).
  */
-function bm25(counts: Float64Array[], lengths: Float64Array, k1 = 1.2, b = 0.75): Float64Array {
-  const n = counts.length;
+function bm25(counts: Float64Array, terms: number, lengths: Float64Array, k1 = 1.2, b = 0.75): Float64Array {
+  const n = lengths.length;
   const scores = new Float64Array(n);
   if (n === 0) return scores;
-  const terms = counts[0]!.length;
   let total = 0;
   for (let j = 0; j < n; j++) total += lengths[j]!;
   const avg = total / n || 1;
   const idf = new Float64Array(terms);
   for (let i = 0; i < terms; i++) {
     let df = 0;
-    for (let j = 0; j < n; j++) if (counts[j]![i]! > 0) df++;
+    for (let j = 0; j < n; j++) if (counts[j * terms + i]! > 0) df++;
     idf[i] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
   for (let j = 0; j < n; j++) {
-    const c = counts[j]!;
     const norm = k1 * (1 - b + (b * lengths[j]!) / avg);
     let s = 0;
-    for (let i = 0; i < terms; i++) if (c[i]! > 0) s += (idf[i]! * c[i]! * (k1 + 1)) / (c[i]! + norm);
+    for (let i = 0; i < terms; i++) {
+      const c = counts[j * terms + i]!;
+      if (c > 0) s += (idf[i]! * c * (k1 + 1)) / (c + norm);
+    }
     scores[j] = s;
   }
   return scores;
@@ -149,15 +164,14 @@ function bm25(counts: Float64Array[], lengths: Float64Array, k1 = 1.2, b = 0.75)
  */
 export function poolBm25(docs: string[][], query: string[], k1 = 1.2, b = 0.75): number[] {
   const index = new Map([...new Set(query)].map((t, i) => [t, i]));
-  const counts = docs.map((d) => {
-    const c = new Float64Array(index.size);
+  const counts = new Float64Array(docs.length * index.size);
+  docs.forEach((d, j) => {
     for (const t of d) {
       const i = index.get(t);
-      if (i !== undefined) c[i]!++;
+      if (i !== undefined) counts[j * index.size + i]!++;
     }
-    return c;
   });
-  return Array.from(bm25(counts, Float64Array.from(docs, (d) => d.length), k1, b));
+  return Array.from(bm25(counts, index.size, Float64Array.from(docs, (d) => d.length), k1, b));
 }
 
 /**
@@ -173,37 +187,42 @@ export function rerank(query: string, candidates: Candidate[], weights = RERANK_
   const docs: NoteTerms[] = [];
   for (let j = 0; j < n; j++) docs.push(noteWords(candidates[j]!));
   // the query's distinct stems and trigrams, each with its position among them (by number)
-  const stemSlot = new Int32Array(stemIds.size).fill(-1);
-  const gramSlot = new Int32Array(gramIds.size).fill(-1);
-  let stemTerms = 0;
-  let gramTerms = 0;
-  for (const w of queryWords) {
-    if (stemSlot[stemOfWord[w]!] === -1) stemSlot[stemOfWord[w]!] = stemTerms++;
-    for (const g of gramsOfWord[w]!) if (gramSlot[g] === -1) gramSlot[g] = gramTerms++;
-  }
-  const stemCounts: Float64Array[] = [];
-  const gramCounts: Float64Array[] = [];
-  const stemLengths = new Float64Array(n);
-  const gramLengths = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const { stems, grams } = docs[j]!;
-    const sc = new Float64Array(stemTerms);
-    const gc = new Float64Array(gramTerms);
-    for (let k = 0; k < stems.length; k++) {
-      const si = stemSlot[stems[k]!]!;
-      if (si >= 0) sc[si]!++;
+  const stemSlot = slots(stemSlots, stemIds.size);
+  const gramSlot = slots(gramSlots, gramIds.size);
+  let byWords: Float64Array;
+  let byTrigrams: Float64Array;
+  try {
+    let stemTerms = 0;
+    let gramTerms = 0;
+    for (const w of queryWords) {
+      if (stemSlot[stemOfWord[w]!] === -1) stemSlot[stemOfWord[w]!] = stemTerms++;
+      for (const g of gramsOfWord[w]!) if (gramSlot[g] === -1) gramSlot[g] = gramTerms++;
     }
-    for (let k = 0; k < grams.length; k++) {
-      const gi = gramSlot[grams[k]!]!;
-      if (gi >= 0) gc[gi]!++;
+    const stemCounts = new Float64Array(n * stemTerms);
+    const gramCounts = new Float64Array(n * gramTerms);
+    const stemLengths = new Float64Array(n);
+    const gramLengths = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const { stems, grams } = docs[j]!;
+      for (let k = 0; k < stems.length; k++) {
+        const si = stemSlot[stems[k]!]!;
+        if (si >= 0) stemCounts[j * stemTerms + si]!++;
+      }
+      for (let k = 0; k < grams.length; k++) {
+        const gi = gramSlot[grams[k]!]!;
+        if (gi >= 0) gramCounts[j * gramTerms + gi]!++;
+      }
+      stemLengths[j] = stems.length;
+      gramLengths[j] = grams.length;
     }
-    stemCounts.push(sc);
-    gramCounts.push(gc);
-    stemLengths[j] = stems.length;
-    gramLengths[j] = grams.length;
+    byWords = bm25(stemCounts, stemTerms, stemLengths);
+    byTrigrams = bm25(gramCounts, gramTerms, gramLengths);
+  } finally {
+    for (const w of queryWords) {
+      stemSlot[stemOfWord[w]!] = -1;
+      for (const g of gramsOfWord[w]!) gramSlot[g] = -1;
+    }
   }
-  const byWords = bm25(stemCounts, stemLengths);
-  const byTrigrams = bm25(gramCounts, gramLengths);
   const ranked: { id: string; score: number }[] = [];
   for (let j = 0; j < n; j++) {
     const c = candidates[j]!;

@@ -39,4 +39,20 @@ describe('search snippets', () => {
     expect(snippet('postgres without mysql', 'postgres -mysql')).toBe('<mark>postgres</mark> without mysql');
     expect(snippet('', 'anything')).toBe('');
   });
+
+  it('finds words in any case, with inner apostrophes, in ASCII and in other scripts alike', () => {
+    expect(snippet('Bake bread, then BAKE more', 'baking')).toBe('<mark>Bake</mark> bread, then <mark>BAKE</mark> more');
+    expect(snippet("the team's plan, teams' plans", 'team plans')).toBe(
+      'the <mark>team&#39;s</mark> <mark>plan</mark>, <mark>teams</mark>&#39; <mark>plans</mark>',
+    );
+    expect(snippet("Ärger über die Straße; don't panic", 'ärger straße')).toBe('<mark>Ärger</mark> über die <mark>Straße</mark>; don&#39;t panic');
+  });
+
+  it('gives the same snippet for a query whatever was asked before', () => {
+    const text = 'Sourdough starter notes and rye loaves';
+    const first = snippet(text, 'rye');
+    snippet(text, 'sourdough');
+    expect(snippet(text, 'rye')).toBe(first);
+    expect(first).toBe('Sourdough starter notes and <mark>rye</mark> loaves');
+  });
 });
