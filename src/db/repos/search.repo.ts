@@ -16,11 +16,17 @@ export interface RankOptions {
   excludeId?: string;
 }
 
-function filters(o: RankOptions, params: unknown[]): string {
+/**
+ * The rankings' conditions beyond the user's live notes. A tag is either looked up (`lookup`: the
+ * notes tagged_notes() finds through the tag index, migration 0018; under the policies no index
+ * serves `tags @> ...`) for reads that start from the tagged notes, the exact scan and the counts; or
+ * tested on each row (`test`) for the HNSW scan, which filters the rows it walks.
+ */
+function filters(o: RankOptions, params: unknown[], tag: 'lookup' | 'test'): string {
   let sql = '';
   if (o.tag) {
     params.push([o.tag]);
-    sql += ` AND tags @> $${params.length}::text[]`;
+    sql += tag === 'lookup' ? ` AND id IN (SELECT tagged_notes($${params.length}::text[]))` : ` AND tags @> $${params.length}::text[]`;
   }
   if (o.excludeId) {
     params.push(o.excludeId);
@@ -33,7 +39,7 @@ function filters(o: RankOptions, params: unknown[]): string {
 export async function countEmbedded(tx: UserTx, userId: string, cap: number, tag?: string): Promise<number> {
   const params: unknown[] = [userId, cap];
   const [row] = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters({ limit: cap, tag }, params)} LIMIT $2) s`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters({ limit: cap, tag }, params, 'lookup')} LIMIT $2) s`,
     params,
   );
   return row?.n ?? 0;
@@ -114,7 +120,7 @@ export const INDEX_SCAN: TxOptions = {
  */
 export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean }): Promise<PoolHit[]> {
   const params: unknown[] = [userId, vector, o.limit];
-  const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params)}`;
+  const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params, o.exact ? 'lookup' : 'test')}`;
   // Both read each distance once (each computation reads the 6 KB vector from TOAST). The exact
   // scan sorts the distances alone and reads the kept notes' columns after (26% faster at 10,000);
   // OFFSET 0 keeps the planner from turning its sort into an approximate index scan.
