@@ -70,7 +70,7 @@ function grown<A extends Int32Array | Uint8Array>(a: A): A {
 
 const ASCII = /^[\x00-\x7f]*$/;
 /** An ASCII letter or digit (WORD_PATTERN's letters, marks and digits within ASCII). */
-const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+const isWordCode = (c: number) => asciiLower(c) >= 0;
 
 /** Reads the words of text (WORD_PATTERN; ASCII text scanned by hand, no string made) into starts and ends; returns how many. */
 function readWords(text: string): number {

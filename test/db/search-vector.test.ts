@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, asUser } from '../../src/db/as-user.ts';
 import { markDerived } from '../../src/db/repos/clusters.repo.ts';
 import { backends, scratchDatabase, type Scratch } from '../helpers/databases.ts';
+import { expectSignedInOnly, indexScansDuring } from '../helpers/db-checks.ts';
 import { seedUser } from './seed.ts';
 
 // notes.search_vector (migration 0013) is kept by a trigger when the content is written: always the
@@ -81,25 +82,14 @@ for (const backend of backends) {
     });
     afterAll(() => scratch?.drop());
 
-    const indexScans = async () => {
-      const [row] = await scratch.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_stat_clear_snapshot()');
-        return tx.query<{ n: number }>(`SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'idx_notes_search_vector'`);
-      });
-      return row!.n;
-    };
     const matches = async (user: string, q: string, tag: string | null = null) => {
-      const before = await indexScans();
-      const owners = await asUser(scratch.db, user, async (tx) => {
-        const rows = await tx.query<{ user_id: string }>(
+      const { result, scans } = await indexScansDuring(scratch.db, user, 'idx_notes_search_vector', (tx) =>
+        tx.query<{ user_id: string }>(
           `SELECT n.user_id FROM ranked_matches(to_tsquery('english', $1), 100, 100, $2) m JOIN notes n ON n.id = m.id`,
           [q, tag],
-        );
-        await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
-        return rows.map((r) => r.user_id);
-      });
-      await new Promise((r) => setTimeout(r, 50));
-      return { owners, indexScans: (await indexScans()) - before };
+        ),
+      );
+      return { owners: result.map((r) => r.user_id), indexScans: scans };
     };
 
     it("returns the caller's matching notes only, through the GIN index for a rare word", async () => {
@@ -130,20 +120,7 @@ for (const backend of backends) {
     });
 
     it('returns nothing without a signed-in user, and is not open to anonymous callers', async () => {
-      const none = await scratch.db.transaction(async (tx) => {
-        await tx.query(`SELECT set_config('role', 'authenticated', true)`); // signed in as nobody
-        return tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`);
-      });
-      expect(none).toEqual([]);
-      await expect(asService(scratch.db, (tx) => tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`))).rejects.toThrow(
-        /permission denied/,
-      );
-      await expect(
-        scratch.db.transaction(async (tx) => {
-          await tx.query(`SELECT set_config('role', 'anon', true)`);
-          return tx.query(`SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`);
-        }),
-      ).rejects.toThrow(/permission denied/);
+      await expectSignedInOnly(scratch.db, `SELECT * FROM ranked_matches(to_tsquery('english', 'quokka'), 100, 100)`);
     });
   });
 }

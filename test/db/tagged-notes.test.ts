@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService, asUser } from '../../src/db/as-user.ts';
+import { asUser } from '../../src/db/as-user.ts';
 import { countEmbedded, nearest } from '../../src/db/repos/search.repo.ts';
 import { backends, scratchDatabase, type Scratch } from '../helpers/databases.ts';
+import { expectSignedInOnly, indexScansDuring } from '../helpers/db-checks.ts';
 import { seedUser, vectorLiteral } from './seed.ts';
 
 // Tag filters under row-level security (migration 0018): `tags @> ...` is tested only after the
@@ -26,22 +27,11 @@ for (const backend of backends) {
     });
     afterAll(() => scratch?.drop());
 
-    const indexScans = async () => {
-      const [row] = await scratch.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_stat_clear_snapshot()');
-        return tx.query<{ n: number }>(`SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'idx_notes_tags'`);
-      });
-      return row!.n;
-    };
     const tagged = async (user: string, tags: string[]) => {
-      const before = await indexScans();
-      const contents = await asUser(scratch.db, user, async (tx) => {
-        const rows = await tx.query<{ content: string }>(`SELECT n.content FROM tagged_notes($1::text[]) t JOIN notes n ON n.id = t ORDER BY 1`, [tags]);
-        await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
-        return rows.map((r) => r.content);
-      });
-      await new Promise((r) => setTimeout(r, 50));
-      return { contents, indexScans: (await indexScans()) - before };
+      const { result, scans } = await indexScansDuring(scratch.db, user, 'idx_notes_tags', (tx) =>
+        tx.query<{ content: string }>(`SELECT n.content FROM tagged_notes($1::text[]) t JOIN notes n ON n.id = t ORDER BY 1`, [tags]),
+      );
+      return { contents: result.map((r) => r.content), indexScans: scans };
     };
 
     it("returns the caller's live notes with every tag asked for, through the tag index", async () => {
@@ -59,24 +49,23 @@ for (const backend of backends) {
       expect(await asUser(scratch.db, bob, (tx) => countEmbedded(tx, bob, 100, 'animals'))).toBe(0);
     });
 
+    it("lets the full-text pool's ranked_matches() find a rare tag through the tag index too", async () => {
+      const { result, scans } = await indexScansDuring(scratch.db, alice, 'idx_notes_tags', (tx) =>
+        tx.query<{ content: string }>(
+          `SELECT n.content FROM ranked_matches(to_tsquery('english', 'note | quokka | wallaby'), 300, 10, 'rare') m JOIN notes n ON n.id = m.id ORDER BY 1`,
+        ),
+      );
+      expect(result.map((r) => r.content)).toEqual(['a quokka', 'a wallaby']);
+      expect(scans).toBe(1);
+    });
+
     it('updates the tag index on each insert (no pending list for searches to read)', async () => {
       const [row] = await scratch.db.query<{ options: string[] }>(`SELECT reloptions AS options FROM pg_class WHERE relname = 'idx_notes_tags'`);
       expect(row!.options).toContain('fastupdate=off');
     });
 
     it('returns nothing without a signed-in user, and is not open to anonymous callers', async () => {
-      const none = await scratch.db.transaction(async (tx) => {
-        await tx.query(`SELECT set_config('role', 'authenticated', true)`); // signed in as nobody
-        return tx.query(`SELECT * FROM tagged_notes('{rare}')`);
-      });
-      expect(none).toEqual([]);
-      await expect(asService(scratch.db, (tx) => tx.query(`SELECT * FROM tagged_notes('{rare}')`))).rejects.toThrow(/permission denied/);
-      await expect(
-        scratch.db.transaction(async (tx) => {
-          await tx.query(`SELECT set_config('role', 'anon', true)`);
-          return tx.query(`SELECT * FROM tagged_notes('{rare}')`);
-        }),
-      ).rejects.toThrow(/permission denied/);
+      await expectSignedInOnly(scratch.db, `SELECT * FROM tagged_notes('{rare}')`);
     });
   });
 }

@@ -7,6 +7,7 @@ import { createEmbeddingProvider } from '../../src/embeddings/provider.ts';
 import { SearchService, type VectorScan } from '../../src/services/search.service.ts';
 import { newToken } from '../../src/services/secrets.ts';
 import { backends } from '../helpers/databases.ts';
+import { indexScansDuring } from '../helpers/db-checks.ts';
 import { startTestServer, client, type TestServer } from '../helpers/server.ts';
 
 // Per-user correctness of vector search: an approximate index scan filters by user only after the
@@ -143,30 +144,17 @@ for (const backend of backends) {
     it('a pool of 100 nearest goes through the HNSW index in a transaction opened with INDEX_SCAN', async () => {
       const db = server.scratch.db;
       const owner = await h.userOf('large@example.com');
-      const hnswScans = async () => {
-        const [row] = await db.transaction(async (tx) => {
-          await tx.query('SELECT pg_stat_clear_snapshot()');
-          return tx.query<{ n: number }>(`SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'idx_notes_embedding_hnsw'`);
-        });
-        return row!.n;
-      };
       const [{ v }] = await db.query<{ v: string }>('SELECT embedding::text AS v FROM notes WHERE user_id = $1 LIMIT 1', [owner]);
-      await db.query('SELECT pg_stat_force_next_flush()');
-      const before = await hnswScans();
-      const hits = await asUser(
+      const { result: hits, scans } = await indexScansDuring(
         db,
         owner,
-        async (tx) => {
-          const found = await nearest(tx, owner, v, { limit: 100, exact: false });
-          await tx.query('SELECT pg_stat_force_next_flush()'); // the statistics are written when the session idles
-          return found;
-        },
+        'idx_notes_embedding_hnsw',
+        (tx) => nearest(tx, owner, v, { limit: 100, exact: false }),
         INDEX_SCAN,
       );
-      await new Promise((r) => setTimeout(r, 50));
       expect(hits).toHaveLength(100);
       expect(hits.every((x, i) => i === 0 || x.cosine <= hits[i - 1]!.cosine + 1e-9)).toBe(true);
-      expect((await hnswScans()) - before).toBe(1);
+      expect(scans).toBe(1);
     });
 
     it('notes at the same distance come in the order of their ids, through the index as read exactly', async () => {
