@@ -5,9 +5,10 @@ import { backends, scratchDatabase, type Scratch } from '../helpers/databases.ts
 import { expectSignedInOnly, indexScansDuring } from '../helpers/db-checks.ts';
 import { seedUser, vectorLiteral } from './seed.ts';
 
-// Tag filters under row-level security (migration 0018): `tags @> ...` is tested only after the
-// policy's condition, so no index could serve it; tagged_notes() finds the caller's tagged notes
-// through idx_notes_tags, and the exact vector read and the counts start from them.
+// Tag filters under row-level security (migrations 0018, 0019): `tags @> ...` is tested only after
+// the policy's condition, so no index could serve it; embedded_tagged_notes() finds the caller's
+// tagged notes with a vector through idx_notes_tags, and the exact vector read and the counts start
+// from them.
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`tagged notes under row-level security on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
     let scratch: Scratch;
@@ -24,21 +25,29 @@ for (const backend of backends) {
         UPDATE notes SET deleted_at = now() WHERE content = 'a trashed quokka';
         ANALYZE notes;`);
       await scratch.db.query(`UPDATE notes SET embedding = $1 WHERE tags <> '{}'`, [vectorLiteral(7)]);
+      await scratch.db.query(`INSERT INTO notes (content, user_id, tags) VALUES ('a quokka waiting for its vector', $1, '{rare}')`, [alice]);
     });
     afterAll(() => scratch?.drop());
 
-    const tagged = async (user: string, tags: string[]) => {
+    const tagged = async (user: string, tags: string[], cap: number | null = null) => {
       const { result, scans } = await indexScansDuring(scratch.db, user, 'idx_notes_tags', (tx) =>
-        tx.query<{ content: string }>(`SELECT n.content FROM tagged_notes($1::text[]) t JOIN notes n ON n.id = t ORDER BY 1`, [tags]),
+        tx.query<{ content: string }>(`SELECT n.content FROM embedded_tagged_notes($1::text[], $2) t JOIN notes n ON n.id = t ORDER BY 1`, [tags, cap]),
       );
       return { contents: result.map((r) => r.content), indexScans: scans };
     };
 
-    it("returns the caller's live notes with every tag asked for, through the tag index", async () => {
+    it("returns the caller's live notes with a vector and every tag asked for, through the tag index", async () => {
       expect(await tagged(alice, ['rare'])).toEqual({ contents: ['a quokka', 'a wallaby'], indexScans: 1 });
       expect((await tagged(alice, ['rare', 'animals'])).contents).toEqual(['a wallaby']);
       expect((await tagged(bob, ['rare'])).contents).toEqual(["bob's quokka"]);
       expect((await tagged(bob, ['animals'])).contents).toEqual([]);
+    });
+
+    it('returns at most `cap` notes when given one', async () => {
+      const one = (await tagged(alice, ['rare'], 1)).contents;
+      expect(one).toHaveLength(1);
+      expect(['a quokka', 'a wallaby']).toContain(one[0]);
+      expect((await tagged(alice, ['rare'], 5)).contents).toEqual(['a quokka', 'a wallaby']);
     });
 
     it('gives the exact vector read and the count of a tag the same notes', async () => {
@@ -46,6 +55,7 @@ for (const backend of backends) {
       expect(hits.map((h) => h.note.content).sort()).toEqual(['a quokka', 'a wallaby']);
       expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 100, 'rare'))).toBe(2);
       expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 1, 'rare'))).toBe(1); // counted up to the cap
+      expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 2, 'rare'))).toBe(2); // the note without a vector is not counted
       expect(await asUser(scratch.db, bob, (tx) => countEmbedded(tx, bob, 100, 'animals'))).toBe(0);
     });
 
@@ -55,7 +65,7 @@ for (const backend of backends) {
           `SELECT n.content FROM ranked_matches(to_tsquery('english', 'note | quokka | wallaby'), 300, 10, 'rare') m JOIN notes n ON n.id = m.id ORDER BY 1`,
         ),
       );
-      expect(result.map((r) => r.content)).toEqual(['a quokka', 'a wallaby']);
+      expect(result.map((r) => r.content)).toEqual(['a quokka', 'a quokka waiting for its vector', 'a wallaby']); // full text needs no vector
       expect(scans).toBe(1);
     });
 
@@ -65,7 +75,7 @@ for (const backend of backends) {
     });
 
     it('returns nothing without a signed-in user, and is not open to anonymous callers', async () => {
-      await expectSignedInOnly(scratch.db, `SELECT * FROM tagged_notes('{rare}')`);
+      await expectSignedInOnly(scratch.db, `SELECT * FROM embedded_tagged_notes('{rare}')`);
     });
   });
 }

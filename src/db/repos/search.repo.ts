@@ -18,15 +18,15 @@ export interface RankOptions {
 
 /**
  * The rankings' conditions beyond the user's live notes. A tag is either looked up (`lookup`: the
- * notes tagged_notes() finds through the tag index, migration 0018; under the policies no index
- * serves `tags @> ...`) for reads that start from the tagged notes, the exact scan and the counts; or
- * tested on each row (`test`) for the HNSW scan, which filters the rows it walks.
+ * notes with a vector that embedded_tagged_notes() finds through the tag index, migrations 0018 and
+ * 0019; under the policies no index serves `tags @> ...`) for the exact scan, which starts from the
+ * tagged notes; or tested on each row (`test`) for the HNSW scan, which filters the rows it walks.
  */
 function filters(o: RankOptions, params: unknown[], tag: 'lookup' | 'test'): string {
   let sql = '';
   if (o.tag) {
     params.push([o.tag]);
-    sql += tag === 'lookup' ? ` AND id IN (SELECT tagged_notes($${params.length}::text[]))` : ` AND tags @> $${params.length}::text[]`;
+    sql += tag === 'lookup' ? ` AND id IN (SELECT embedded_tagged_notes($${params.length}::text[]))` : ` AND tags @> $${params.length}::text[]`;
   }
   if (o.excludeId) {
     params.push(o.excludeId);
@@ -35,13 +35,17 @@ function filters(o: RankOptions, params: unknown[], tag: 'lookup' | 'test'): str
   return sql;
 }
 
-/** How many live, embedded notes the user has (with `tag`, if given), counted up to `cap` (cheap for large users). */
+/**
+ * How many live, embedded notes the user has (with `tag`, if given), counted up to `cap` (cheap for
+ * large users). With a tag, the lookup itself stops at the cap (embedded_tagged_notes()).
+ */
 export async function countEmbedded(tx: UserTx, userId: string, cap: number, tag?: string): Promise<number> {
-  const params: unknown[] = [userId, cap];
-  const [row] = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters({ limit: cap, tag }, params, 'lookup')} LIMIT $2) s`,
-    params,
-  );
+  const [row] = await (tag === undefined
+    ? tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM notes WHERE user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL LIMIT $2) s`,
+        [userId, cap],
+      )
+    : tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM embedded_tagged_notes($1::text[], $2)`, [[tag], cap]));
   return row?.n ?? 0;
 }
 
