@@ -172,14 +172,18 @@ export class SearchService {
     return (await this.whole(userId, hits)).map(result);
   }
 
-  /** The nearest notes to one of the user's notes; empty while the note waits for its vector. */
+  /**
+   * The nearest notes to one of the user's notes; empty while the note waits for its vector. One
+   * statement reads the note's vector and its neighbours; only when it finds none is the note looked
+   * at again, to tell a missing note from one still waiting for its vector (or the user's only one).
+   */
   async similar(userId: string, id: string, limit: number): Promise<{ items: { note: NoteRow; similarity: number }[]; pending: boolean }> {
-    const found = await this.withVectors(userId, async (tx, exact) => {
-      const vector = await repo.vectorOf(tx, userId, id);
-      if (vector === undefined) throw notFound('note');
-      return vector === null ? null : repo.nearest(tx, userId, vector, { limit, excludeId: id, exact });
-    });
-    if (!found) return { items: [], pending: true };
+    const found = await this.withVectors(userId, (tx, exact) => repo.nearest(tx, userId, { noteId: id }, { limit, excludeId: id, exact }), ONE);
+    if (found.length === 0) {
+      const state = await asUser(this.db, userId, (tx) => repo.vectorState(tx, userId, id), ONE);
+      if (state === 'missing') throw notFound('note');
+      if (state === 'pending') return { items: [], pending: true };
+    }
     return { pending: false, items: (await this.whole(userId, found)).map(({ hit, note }) => ({ note, similarity: hit.score })) };
   }
 }

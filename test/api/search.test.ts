@@ -114,6 +114,18 @@ for (const backend of backends) {
       expect(res.body.items[0].similarity).toBeGreaterThan(res.body.items[2].similarity);
     });
 
+    it("tells a note with no neighbours from one waiting for its vector, and a trashed note from both", async () => {
+      const alone = await signUp(server.url);
+      const note = (await alone.api.post('/api/notes', { content: 'The only note of this account, about kites.' })).body.id;
+      expect((await alone.api.get(`/api/notes/${note}/similar`)).body).toEqual({ items: [], pending: true });
+      await server.app.embeddingWorker.drain();
+      expect((await alone.api.get(`/api/notes/${note}/similar`)).body).toEqual({ items: [], pending: false });
+      await alone.api.del(`/api/notes/${note}`);
+      const trashed = await alone.api.get(`/api/notes/${note}/similar`);
+      expect(trashed.status).toBe(404);
+      expect(trashed.body.error.code).toBe('not_found');
+    });
+
     it("never shows trashed notes or another user's notes", async () => {
       const other = await signUp(server.url);
       await other.api.post('/api/notes', { content: 'My car needs new tires too, says the other user.' });

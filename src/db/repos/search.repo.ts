@@ -117,23 +117,30 @@ export const INDEX_SCAN: TxOptions = {
   },
 };
 
+/** What nearest() measures from: a query's vector (pgvector text), or one of the user's notes. */
+export type NearTo = string | { noteId: string };
+
 /**
  * Nearest notes by cosine distance, each with its note. `exact` scans the user's rows (through the
  * user index) and sorts them: always right, fast for a user with up to some thousands of notes.
- * Otherwise the HNSW index, in a transaction opened with INDEX_SCAN.
+ * Otherwise the HNSW index, in a transaction opened with INDEX_SCAN. From a note, its vector is read
+ * inside the statement (pgvector's index scan takes it from the subquery, computed once); a note
+ * that is not the user's live note, or has no vector yet, gives no rows.
  */
-export async function nearest(tx: UserTx, userId: string, vector: string, o: RankOptions & { exact: boolean }): Promise<PoolHit[]> {
-  const params: unknown[] = [userId, vector, o.limit];
-  const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${filters(o, params, o.exact ? 'lookup' : 'test')}`;
+export async function nearest(tx: UserTx, userId: string, near: NearTo, o: RankOptions & { exact: boolean }): Promise<PoolHit[]> {
+  const fromNote = typeof near !== 'string';
+  const params: unknown[] = [userId, fromNote ? near.noteId : near, o.limit];
+  const to = fromNote ? '(SELECT embedding FROM notes WHERE id = $2::uuid AND user_id = $1 AND deleted_at IS NULL)' : '$2::vector';
+  const where = `user_id = $1 AND deleted_at IS NULL AND embedding IS NOT NULL${fromNote ? ` AND ${to} IS NOT NULL` : ''}${filters(o, params, o.exact ? 'lookup' : 'test')}`;
   // Both read each distance once (each computation reads the 6 KB vector from TOAST). The exact
   // scan sorts the distances alone and reads the kept notes' columns after (26% faster at 10,000);
   // OFFSET 0 keeps the planner from turning its sort into an approximate index scan.
   const rows = await tx.query<PoolRow & { d: number }>(
     o.exact
       ? `SELECT n.id, s.d, ${POOL_COLUMNS}
-         FROM (SELECT id, d FROM (SELECT id, embedding <=> $2::vector AS d FROM notes WHERE ${where} OFFSET 0) a ORDER BY d, id LIMIT $3) s
+         FROM (SELECT id, d FROM (SELECT id, embedding <=> ${to} AS d FROM notes WHERE ${where} OFFSET 0) a ORDER BY d, id LIMIT $3) s
          JOIN notes n ON n.id = s.id`
-      : `SELECT id, embedding <=> $2::vector AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY d LIMIT $3`,
+      : `SELECT id, embedding <=> ${to} AS d, ${POOL_COLUMNS} FROM notes WHERE ${where} ORDER BY d LIMIT $3`,
     params,
   );
   // In the order of their cosines, ties by id. The index orders rows by its own distance
@@ -145,13 +152,13 @@ export async function nearest(tx: UserTx, userId: string, vector: string, o: Ran
     .sort((a, b) => b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The note's own vector, as pgvector text, or null while it waits for one. */
-export async function vectorOf(tx: UserTx, userId: string, id: string): Promise<string | null | undefined> {
-  const [row] = await tx.query<{ v: string | null }>(
-    'SELECT embedding::text AS v FROM notes WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
+/** Whether the user's live note has its vector (`ready`), waits for one (`pending`), or is not there (`missing`). */
+export async function vectorState(tx: UserTx, userId: string, id: string): Promise<'ready' | 'pending' | 'missing'> {
+  const [row] = await tx.query<{ ready: boolean }>(
+    'SELECT embedding IS NOT NULL AS ready FROM notes WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
     [id, userId],
   );
-  return row ? row.v : undefined;
+  return row ? (row.ready ? 'ready' : 'pending') : 'missing';
 }
 
 /** Full-text ranking looks at the most recent matches only, so its cost stays bounded. */
