@@ -53,9 +53,8 @@ for (const backend of backends) {
     it('gives the exact vector read and the count of a tag the same notes', async () => {
       const hits = await asUser(scratch.db, alice, (tx) => nearest(tx, alice, vectorLiteral(7), { limit: 10, tag: 'rare', exact: true }));
       expect(hits.map((h) => h.note.content).sort()).toEqual(['a quokka', 'a wallaby']);
-      expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 100, 'rare'))).toBe(2);
+      expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 100, 'rare'))).toBe(2); // the note without a vector is not counted
       expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 1, 'rare'))).toBe(1); // counted up to the cap
-      expect(await asUser(scratch.db, alice, (tx) => countEmbedded(tx, alice, 2, 'rare'))).toBe(2); // the note without a vector is not counted
       expect(await asUser(scratch.db, bob, (tx) => countEmbedded(tx, bob, 100, 'animals'))).toBe(0);
     });
 

@@ -157,6 +157,23 @@ for (const backend of backends) {
       expect(scans).toBe(1);
     });
 
+    it("nearest to a note reads the note's vector in the same statement and still goes through the HNSW index", async () => {
+      const db = server.scratch.db;
+      const owner = await h.userOf('large@example.com');
+      const [{ id, v }] = await db.query<{ id: string; v: string }>('SELECT id, embedding::text AS v FROM notes WHERE user_id = $1 LIMIT 1', [owner]);
+      const { result: fromNote, scans } = await indexScansDuring(
+        db,
+        owner,
+        'idx_notes_embedding_hnsw',
+        (tx) => nearest(tx, owner, { noteId: id }, { limit: 100, excludeId: id, exact: false }),
+        INDEX_SCAN,
+      );
+      const fromVector = await asUser(db, owner, (tx) => nearest(tx, owner, v, { limit: 100, excludeId: id, exact: false }), INDEX_SCAN);
+      expect(fromNote).toHaveLength(100);
+      expect(fromNote.map((x) => x.id)).toEqual(fromVector.map((x) => x.id));
+      expect(scans).toBe(1);
+    });
+
     it('notes at the same distance come in the order of their ids, through the index as read exactly', async () => {
       const db = server.scratch.db;
       const owner = await h.userOf('large@example.com');

@@ -37,7 +37,8 @@ function filters(o: RankOptions, params: unknown[], tag: 'lookup' | 'test'): str
 
 /**
  * How many live, embedded notes the user has (with `tag`, if given), counted up to `cap` (cheap for
- * large users). With a tag, the lookup itself stops at the cap (embedded_tagged_notes()).
+ * large users). With a tag, the lookup itself stops at the cap: embedded_tagged_notes() counts the
+ * notes of the transaction's user (auth.uid(), which asUser set to `userId`).
  */
 export async function countEmbedded(tx: UserTx, userId: string, cap: number, tag?: string): Promise<number> {
   const [row] = await (tag === undefined
